@@ -1,0 +1,67 @@
+import { type ChannelModel, connect } from 'amqplib';
+import { redactAmqpUrl } from '../core/amqp-endpoint.js';
+
+/** A broker that could not be reached, refused the handshake, or did not answer in time. */
+export class AmqpConnectError extends Error {
+  readonly url: string;
+  readonly timedOut: boolean;
+  constructor(url: string, message: string, options: ErrorOptions & { timedOut?: boolean } = {}) {
+    super(`${redactAmqpUrl(url)}: ${message}`, options);
+    this.name = 'AmqpConnectError';
+    this.url = redactAmqpUrl(url);
+    this.timedOut = options.timedOut ?? false;
+  }
+}
+
+export interface ConnectAmqpOptions {
+  /** Deadline for TCP connect plus the AMQP handshake. A hung broker accepts TCP, then says nothing. */
+  readonly timeoutMs: number;
+  /** Shown as the connection name in the management UI. */
+  readonly connectionName?: string;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Opens an AMQP connection or fails within `timeoutMs`. The connection has an
+ * `error` listener attached, so a later broker failure never crashes the process;
+ * callers add their own `close` handling.
+ *
+ * @example const connection = await connectAmqp('amqp://guest:guest@127.0.0.1:5673', { timeoutMs: 2_000 });
+ */
+export async function connectAmqp(url: string, options: ConnectAmqpOptions): Promise<ChannelModel> {
+  const attempt = connect(url, {
+    timeout: options.timeoutMs,
+    clientProperties: { connection_name: options.connectionName ?? 'warren' },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new AmqpConnectError(url, `no AMQP handshake within ${options.timeoutMs} ms`, {
+            timedOut: true,
+          }),
+        ),
+      options.timeoutMs,
+    );
+    onAbort = () =>
+      reject(new AmqpConnectError(url, 'connect aborted', { cause: options.signal?.reason }));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const connection = await Promise.race([attempt, deadline]);
+    connection.on('error', () => {
+      // Surfaced through 'close'; without a listener an error event would crash the process.
+    });
+    return connection;
+  } catch (error) {
+    // A handshake that completes after the deadline must not leak a connection.
+    attempt.then((late) => late.close()).catch(() => undefined);
+    if (error instanceof AmqpConnectError) throw error;
+    throw new AmqpConnectError(url, (error as Error).message, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+  }
+}

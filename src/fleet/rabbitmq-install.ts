@@ -1,0 +1,58 @@
+import { accessSync, constants, realpathSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+
+/** The RabbitMQ scripts warren runs to start brokers and to operate them. */
+export interface RabbitMqInstall {
+  /** Runs a node in the foreground as the current user. */
+  readonly server: string;
+  readonly ctl: string;
+}
+
+export class RabbitMqNotFoundError extends Error {
+  constructor() {
+    super(
+      [
+        'rabbitmq-server was not found: warren dev starts real, independent RabbitMQ brokers.',
+        'Install it: sudo apt-get update && sudo apt-get install -y rabbitmq-server (Debian/Ubuntu),',
+        '  or brew install rabbitmq (macOS);',
+        'or point WARREN_RABBITMQ_SERVER at its rabbitmq-server script;',
+        'or use brokers you already run: warren dev --brokers amqp://user:pass@host:port,...',
+      ].join('\n'),
+    );
+    this.name = 'RabbitMqNotFoundError';
+  }
+}
+
+/** Where Debian and Ubuntu keep the scripts that run a node as the calling user. */
+const DEBIAN_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
+
+/**
+ * Finds `rabbitmq-server`: `WARREN_RABBITMQ_SERVER`, then Debian's library copy,
+ * then `PATH`. Debian's `/usr/sbin` wrapper is skipped: it switches to user
+ * `rabbitmq`, which cannot reach warren's data directories.
+ *
+ * @example const { server, ctl } = locateRabbitMq(process.env);
+ */
+export function locateRabbitMq(env: NodeJS.ProcessEnv): RabbitMqInstall {
+  const candidates = [
+    env.WARREN_RABBITMQ_SERVER,
+    DEBIAN_SERVER,
+    ...(env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'rabbitmq-server')),
+  ];
+  for (const candidate of candidates) {
+    if (!candidate || !isExecutable(candidate)) continue;
+    if (realpathSync(candidate).endsWith('rabbitmq-script-wrapper')) continue;
+    const ctl = join(dirname(candidate), 'rabbitmqctl');
+    if (isExecutable(ctl)) return { server: candidate, ctl };
+  }
+  throw new RabbitMqNotFoundError();
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,64 @@
+import { Hono } from 'hono';
+import type { HealthRegistry } from '../registry/health-registry.js';
+import { ApiError, errorResponse, toApiError } from './api-error.js';
+import { toNodeView } from './node-view.js';
+
+export interface AppOptions {
+  readonly registry: HealthRegistry;
+  /** The prober's interval; readers call a broker stale after three of them without a probe. */
+  readonly probeIntervalMs: number;
+  readonly now?: () => number;
+  /** Receives errors that became a 500, which callers only see as `internal_error`. */
+  readonly onInternalError?: (error: unknown) => void;
+}
+
+/**
+ * The warren HTTP API, served by the publish Lambda and by the local fleet.
+ *
+ * @example
+ * const app = createApp({ registry, probeIntervalMs: 2_000 });
+ * const response = await app.request('/v1/nodes');
+ */
+export function createApp(options: AppOptions): Hono {
+  const now = options.now ?? Date.now;
+  const app = new Hono();
+
+  app.get('/healthz', async (c) => {
+    try {
+      const { nodes } = await options.registry.listNodes();
+      return c.json({ status: 'ready', registry: { reachable: true, nodes: nodes.length } });
+    } catch (error) {
+      const { message } = toApiError(error);
+      return c.json({ status: 'unready', registry: { reachable: false, error: message } }, 503);
+    }
+  });
+
+  app.get('/v1/nodes', async (c) => {
+    const snapshot = await options.registry.listNodes();
+    const at = now();
+    return c.json({
+      nodes: snapshot.nodes.map((node) => toNodeView(node, at, options.probeIntervalMs)),
+      rejected: snapshot.rejected,
+      generatedAt: new Date(at).toISOString(),
+    });
+  });
+
+  for (const path of ['/healthz', '/v1/nodes']) {
+    app.all(path, (c) => {
+      throw new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${path}`, {
+        Allow: 'GET, HEAD',
+      });
+    });
+  }
+
+  app.notFound((c) =>
+    errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)),
+  );
+  app.onError((error, c) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500 && apiError.code === 'internal_error')
+      options.onInternalError?.(error);
+    return errorResponse(c, apiError);
+  });
+  return app;
+}

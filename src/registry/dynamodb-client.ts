@@ -1,0 +1,28 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DynamoDbClients {
+  readonly client: DynamoDBClient;
+  readonly documentClient: DynamoDBDocumentClient;
+}
+
+/**
+ * DynamoDB clients for the registry. Without `endpoint`, the SDK's own chain
+ * applies (`AWS_ENDPOINT_URL_DYNAMODB`, region, credentials).
+ */
+export function createDynamoDbClients(
+  options: { endpoint?: string; region?: string } = {},
+): DynamoDbClients {
+  const local = options.endpoint !== undefined;
+  const client = new DynamoDBClient({
+    ...(options.endpoint && { endpoint: options.endpoint }),
+    // dynalite accepts any credentials; local use must not depend on an AWS profile.
+    ...(local && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    region: options.region ?? (local ? 'us-east-1' : undefined),
+    maxAttempts: 3,
+  });
+  const documentClient = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { client, documentClient };
+}

@@ -1,0 +1,17 @@
+/**
+ * Key schema of the registry table, shared by the DynamoDB adapter, the local
+ * fleet and the CDK registry stack.
+ *
+ * One table, two item kinds:
+ * - broker: `pk = "node"`, `sk = <broker id>`; the whole fleet is one Query on `pk = "node"`;
+ * - prober lease and heartbeat: `pk = "lease"`, `sk = "prober"`.
+ * A fleet is tens of brokers, so one partition holds it; publishers cache reads.
+ */
+export const REGISTRY_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  nodePartition: 'node',
+  leasePartition: 'lease',
+} as const;
+
+export const DEFAULT_REGISTRY_TABLE_NAME = 'warren-registry';

@@ -1,0 +1,88 @@
+import type { ChannelModel } from 'amqplib';
+import type { Topology } from './topology.js';
+
+/** A broker refused a declaration, typically because an existing queue has other arguments. */
+export class TopologyConflictError extends Error {
+  readonly object: string;
+  constructor(object: string, cause: unknown) {
+    super(`cannot declare ${object}: ${(cause as Error).message}`, { cause });
+    this.name = 'TopologyConflictError';
+    this.object = object;
+  }
+}
+
+export interface TopologySummary {
+  readonly exchanges: number;
+  readonly queues: number;
+  readonly bindings: number;
+}
+
+/**
+ * Declares every exchange, queue and binding of `topology` on one broker.
+ * Idempotent: redeclaring what exists is a no-op, so it runs on every broker
+ * (re)start. Run it before a broker becomes eligible, never on the publish path.
+ *
+ * @example await applyTopology(connection, defaultTopology);
+ */
+export async function applyTopology(
+  connection: ChannelModel,
+  topology: Topology,
+): Promise<TopologySummary> {
+  const channel = await connection.createChannel();
+  channel.on('error', () => {
+    // A refused declaration closes the channel; the rejected call reports it.
+  });
+  const declare = async (object: string, action: () => Promise<unknown>): Promise<void> => {
+    try {
+      await action();
+    } catch (error) {
+      throw new TopologyConflictError(object, error);
+    }
+  };
+  try {
+    for (const exchange of topology.exchanges) {
+      await declare(`exchange "${exchange.name}"`, () =>
+        channel.assertExchange(exchange.name, exchange.type, {
+          durable: exchange.durable,
+          autoDelete: exchange.auto_delete,
+          internal: exchange.internal,
+          arguments: exchange.arguments,
+        }),
+      );
+    }
+    for (const queue of topology.queues) {
+      await declare(`queue "${queue.name}"`, () =>
+        channel.assertQueue(queue.name, {
+          durable: queue.durable,
+          autoDelete: queue.auto_delete,
+          arguments: queue.arguments,
+        }),
+      );
+    }
+    for (const binding of topology.bindings) {
+      const object = `binding ${binding.source} -> ${binding.destination} (${binding.routing_key})`;
+      await declare(object, () =>
+        binding.destination_type === 'queue'
+          ? channel.bindQueue(
+              binding.destination,
+              binding.source,
+              binding.routing_key,
+              binding.arguments,
+            )
+          : channel.bindExchange(
+              binding.destination,
+              binding.source,
+              binding.routing_key,
+              binding.arguments,
+            ),
+      );
+    }
+  } finally {
+    await channel.close().catch(() => undefined);
+  }
+  return {
+    exchanges: topology.exchanges.length,
+    queues: topology.queues.length,
+    bindings: topology.bindings.length,
+  };
+}
