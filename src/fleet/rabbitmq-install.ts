@@ -24,19 +24,22 @@ export class RabbitMqNotFoundError extends Error {
 }
 
 /** Where Debian and Ubuntu keep the scripts that run a node as the calling user. */
-const DEBIAN_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
+export const KNOWN_LOCATIONS: readonly string[] = ['/usr/lib/rabbitmq/bin/rabbitmq-server'];
 
 /**
- * Finds `rabbitmq-server`: `WARREN_RABBITMQ_SERVER`, then Debian's library copy,
+ * Finds `rabbitmq-server`: `WARREN_RABBITMQ_SERVER`, then `knownLocations` (Debian's library copy),
  * then `PATH`. Debian's `/usr/sbin` wrapper is skipped: it switches to user
  * `rabbitmq`, which cannot reach warren's data directories.
  *
  * @example const { server, ctl } = locateRabbitMq(process.env);
  */
-export function locateRabbitMq(env: NodeJS.ProcessEnv): RabbitMqInstall {
+export function locateRabbitMq(
+  env: NodeJS.ProcessEnv,
+  knownLocations: readonly string[] = KNOWN_LOCATIONS,
+): RabbitMqInstall {
   const candidates = [
     env.WARREN_RABBITMQ_SERVER,
-    DEBIAN_SERVER,
+    ...knownLocations,
     ...(env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'rabbitmq-server')),
   ];
   for (const candidate of candidates) {
