@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { renderFleetEvent } from '../../src/cli/render-fleet-event.js';
 import { startFleet } from '../../src/fleet/fleet.js';
