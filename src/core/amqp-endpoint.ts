@@ -43,17 +43,27 @@ export function parseAmqpUrl(input: string): AmqpEndpoint {
   if (path.length > 1 && path.slice(1).includes('/')) {
     throw new InvalidAmqpUrlError(input, 'vhost must be a single path segment (encode / as %2F)');
   }
+  const port = url.port === '' ? DEFAULT_PORTS[protocol] : Number(url.port);
+  if (port === 0) throw new InvalidAmqpUrlError(input, 'port 0 is not a broker port');
+  const decode = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new InvalidAmqpUrlError(input, `malformed percent-escape in the ${what}`);
+    }
+  };
   const endpoint: AmqpEndpoint = {
     protocol,
-    host: url.hostname,
-    port: url.port === '' ? DEFAULT_PORTS[protocol] : Number(url.port),
-    vhost: path.length > 1 ? decodeURIComponent(path.slice(1)) : '/',
+    // Hosts are case-insensitive; one spelling keeps registry endpoints comparable.
+    host: url.hostname.toLowerCase(),
+    port,
+    vhost: path.length > 1 ? decode(path.slice(1), 'vhost') : '/',
   };
   if (url.username === '') return endpoint;
   return {
     ...endpoint,
-    username: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
+    username: decode(url.username, 'user name'),
+    password: decode(url.password, 'password'),
   };
 }
 
@@ -77,5 +87,14 @@ export function withCredentials(endpoint: string, username: string, password: st
  * @example redactAmqpUrl('amqp://app:s3cret@mq:5672') // 'amqp://app:***@mq:5672'
  */
 export function redactAmqpUrl(input: string): string {
-  return input.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^:@/]*):[^@/]*@/i, '$1$2:***@');
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(input);
+  if (!match) return input;
+  const [, scheme, rest = ''] = match;
+  // URL parsers split credentials from the host at the last "@", and a password may hold "/" or "@".
+  const at = rest.lastIndexOf('@');
+  if (at < 0) return input;
+  const userInfo = rest.slice(0, at);
+  const colon = userInfo.indexOf(':');
+  if (colon < 0) return input;
+  return `${scheme}${userInfo.slice(0, colon)}:***@${rest.slice(at + 1)}`;
 }

@@ -1,5 +1,5 @@
 import { accessSync, constants, realpathSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 
 /** The RabbitMQ scripts warren runs to start brokers and to operate them. */
 export interface RabbitMqInstall {
@@ -9,10 +9,10 @@ export interface RabbitMqInstall {
 }
 
 export class RabbitMqNotFoundError extends Error {
-  constructor() {
+  constructor(problem = 'rabbitmq-server was not found') {
     super(
       [
-        'rabbitmq-server was not found: warren dev starts real, independent RabbitMQ brokers.',
+        `${problem}: warren dev starts real, independent RabbitMQ brokers.`,
         'Install it: sudo apt-get update && sudo apt-get install -y rabbitmq-server (Debian/Ubuntu),',
         '  or brew install rabbitmq (macOS);',
         'or point WARREN_RABBITMQ_SERVER at its rabbitmq-server script;',
@@ -37,10 +37,19 @@ export function locateRabbitMq(
   env: NodeJS.ProcessEnv,
   knownLocations: readonly string[] = KNOWN_LOCATIONS,
 ): RabbitMqInstall {
+  const configured = env.WARREN_RABBITMQ_SERVER;
+  if (configured !== undefined && configured !== '' && !isExecutable(configured)) {
+    throw new RabbitMqNotFoundError(
+      `WARREN_RABBITMQ_SERVER=${configured} is not an executable file`,
+    );
+  }
   const candidates = [
-    env.WARREN_RABBITMQ_SERVER,
+    configured,
     ...knownLocations,
-    ...(env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'rabbitmq-server')),
+    ...(env.PATH ?? '')
+      .split(delimiter)
+      .filter((dir) => isAbsolute(dir))
+      .map((dir) => join(dir, 'rabbitmq-server')),
   ];
   for (const candidate of candidates) {
     if (!candidate || !isExecutable(candidate)) continue;

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import defaultDefinitions from './default-topology.json' with { type: 'json' };
 import { type Topology, topologySchema } from './topology.js';
 
-/** A topology file or document that cannot be used; `message` lists every problem. */
+/**
+ * A topology file or document that cannot be used; `message` lists the problems
+ * found (field errors first: references are checked once the fields are valid).
+ */
 export class TopologyError extends Error {
   readonly source: string;
   constructor(source: string, message: string, options?: ErrorOptions) {

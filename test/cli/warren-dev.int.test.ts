@@ -62,7 +62,9 @@ describe('npm start (warren dev)', () => {
     try {
       const apiUrl = await eventually(
         async () => {
-          const match = /warren is ready in [\d.]+ s: API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+          const match = /warren is ready in [\d.]+ s: API on (http:\/\/127\.0\.0\.1:\d+)/.exec(
+            output,
+          );
           if (!match?.[1]) throw new Error(`not ready yet:\n${output}`);
           return match[1];
         },
@@ -82,7 +84,9 @@ describe('npm start (warren dev)', () => {
       expect(vms).toHaveLength(3);
     } finally {
       // SIGTERM the warren process itself (npm only relays signals); npm exits with its code.
-      const state = JSON.parse(await readFile(join(dataDir, 'fleet.json'), 'utf8').catch(() => '{}')) as {
+      const state = JSON.parse(
+        await readFile(join(dataDir, 'fleet.json'), 'utf8').catch(() => '{}'),
+      ) as {
         pid?: number;
       };
       const pid = state.pid ?? child.pid;

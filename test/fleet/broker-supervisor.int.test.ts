@@ -31,9 +31,12 @@ describe('the fleet supervisor', () => {
       },
       { timeoutMs: 45_000 },
     );
-    const bodies = await eventually(() => withChannel(local.url, (channel) => drain(channel, 'tasks')), {
-      timeoutMs: 45_000,
-    });
+    const bodies = await eventually(
+      () => withChannel(local.url, (channel) => drain(channel, 'tasks')),
+      {
+        timeoutMs: 45_000,
+      },
+    );
     expect(restartedPid).not.toBe(killedPid);
     expect(bodies).toEqual([body]);
   });

@@ -2,7 +2,10 @@ import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 import { connectAmqp } from '../../src/amqp/connect-amqp.js';
 
 /** Runs `use` with a fresh connection and confirm channel, and always closes both. */
-export async function withChannel<T>(url: string, use: (channel: ConfirmChannel, connection: ChannelModel) => Promise<T>): Promise<T> {
+export async function withChannel<T>(
+  url: string,
+  use: (channel: ConfirmChannel, connection: ChannelModel) => Promise<T>,
+): Promise<T> {
   const connection = await connectAmqp(url, { timeoutMs: 5_000, connectionName: 'warren test' });
   try {
     const channel = await connection.createConfirmChannel();

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { DEV_USAGE, parseDevArgs } from '../../src/cli/dev-command.js';
+import { UsageError } from '../../src/cli/usage-error.js';
+
+function usageErrorFrom(args: readonly string[]): UsageError {
+  let thrown: unknown;
+  try {
+    parseDevArgs(args);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(UsageError);
+  return thrown as UsageError;
+}
+
+describe('parseDevArgs', () => {
+  it('starts 3 brokers, serves on port 8080 and keeps data in .warren by default', () => {
+    expect(parseDevArgs([])).toStrictEqual({ nodes: 3, port: 8080, dataDir: '.warren' });
+  });
+
+  it.each([
+    [['--nodes', '1'], { nodes: 1, port: 8080, dataDir: '.warren' }],
+    [['--nodes', '20'], { nodes: 20, port: 8080, dataDir: '.warren' }],
+    [['--nodes=5'], { nodes: 5, port: 8080, dataDir: '.warren' }],
+    [['--port', '0'], { nodes: 3, port: 0, dataDir: '.warren' }],
+    [['--port', '65535'], { nodes: 3, port: 65535, dataDir: '.warren' }],
+    [['--data-dir', '/tmp/fleet'], { nodes: 3, port: 8080, dataDir: '/tmp/fleet' }],
+    [
+      ['--topology', 'definitions.json'],
+      { nodes: 3, port: 8080, dataDir: '.warren', topologyFile: 'definitions.json' },
+    ],
+    [
+      ['--brokers', 'amqp://mq1:5672, amqps://app:s3cret@mq2:5671/orders'],
+      {
+        nodes: 3,
+        port: 8080,
+        dataDir: '.warren',
+        brokers: ['amqp://mq1:5672', 'amqps://app:s3cret@mq2:5671/orders'],
+      },
+    ],
+  ])('parses %j', (args, expected) => {
+    expect(parseDevArgs(args)).toStrictEqual(expected);
+  });
+
+  it.each([[['--help']], [['-h']], [['--nodes', '0', '--help']]])(
+    'asks for help with %j',
+    (args) => {
+      expect(parseDevArgs(args)).toBe('help');
+    },
+  );
+
+  it.each([
+    [['--verbose'], "Unknown option '--verbose'"],
+    [['start'], 'positional'],
+    [['--nodes', '0'], '--nodes must be a whole number from 1 to 20, not "0"'],
+    [['--nodes', '21'], '--nodes must be a whole number from 1 to 20, not "21"'],
+    [['--nodes', '1.5'], '--nodes must be a whole number from 1 to 20, not "1.5"'],
+    [['--nodes', 'abc'], '--nodes must be a whole number from 1 to 20, not "abc"'],
+    [['--nodes', ''], '--nodes must be a whole number'],
+    [['--nodes', '3e1'], '--nodes must be a whole number'],
+    [['--port', '70000'], '--port must be a whole number from 0 to 65535, not "70000"'],
+    [['--port', '65536'], '--port must be a whole number from 0 to 65535'],
+    [['--port=-1'], '--port must be a whole number from 0 to 65535, not "-1"'],
+    [['--port', '-1'], '--port'],
+    [['--port'], '--port'],
+    [['--data-dir', ''], '--data-dir must not be empty'],
+    [['--nodes', '2', '--brokers', 'amqp://mq:5672'], '--nodes and --brokers exclude each other'],
+    [['--brokers', 'mq:5672'], '--brokers: invalid AMQP URL'],
+    [['--brokers', 'http://mq:5672'], '--brokers: invalid AMQP URL'],
+    [['--brokers', 'amqp://mq:5672,'], '--brokers: invalid AMQP URL'],
+    [['--brokers', 'amqp://mq:5672,amqp://mq2:5672/a/b'], 'single path segment'],
+  ])('rejects %j with a UsageError', (args, problem) => {
+    const error = usageErrorFrom(args);
+    expect(error.name).toBe('UsageError');
+    expect(error.message).toContain(problem);
+    expect(error.usage).toBe(DEV_USAGE);
+  });
+
+  it.each([
+    'amqp://app:s3cret-pw@mq:5672/a/b',
+    'amqp://app:s3cret-pw@mq:5672?heartbeat=10',
+    'https://app:s3cret-pw@mq:5672',
+    'amqp://mq1:5672,amqp://app:s3cret-pw@mq2:port',
+  ])('keeps the password of the bad --brokers URL %s out of the message', (brokers) => {
+    const error = usageErrorFrom(['--brokers', brokers]);
+    expect(error.message).toContain('--brokers');
+    expect(error.message).toContain('app:***@');
+    expect(error.message).not.toContain('s3cret-pw');
+  });
+
+  it('rejects a --brokers URL with a malformed percent-escape with a UsageError', () => {
+    usageErrorFrom(['--brokers', 'amqp://mq:5672/%ZZ']);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { renderFleetEvent } from '../../src/cli/render-fleet-event.js';
+import type { FleetEvent } from '../../src/fleet/fleet-events.js';
+
+describe('renderFleetEvent', () => {
+  it.each<{ event: FleetEvent; expected: string }>([
+    {
+      event: {
+        type: 'registry-started',
+        endpoint: 'http://127.0.0.1:4567',
+        tableName: 'warren-registry',
+      },
+      expected: 'registry  dynalite on http://127.0.0.1:4567, table warren-registry',
+    },
+    {
+      event: { type: 'broker-starting', id: 'b1', url: 'amqp://127.0.0.1:5673', attempt: 1 },
+      expected: 'b1        starting rabbitmq-server on amqp://127.0.0.1:5673',
+    },
+    {
+      event: { type: 'broker-waiting', ids: ['b2', 'b3'], elapsedMs: 12_345 },
+      expected: '…         waiting for b2, b3 (12.3 s)',
+    },
+    {
+      event: { type: 'broker-ready', id: 'b1', elapsedMs: 4_210, restarted: false },
+      expected: 'b1        ready in 4.2 s',
+    },
+    {
+      event: { type: 'broker-ready', id: 'b1', elapsedMs: 900, restarted: true },
+      expected: 'b1        restarted, ready in 0.9 s',
+    },
+    {
+      event: { type: 'broker-exited', id: 'b2', how: 'signal SIGKILL', uptimeMs: 61_000 },
+      expected: 'b2        exited (signal SIGKILL) after 61.0 s up',
+    },
+    {
+      event: { type: 'broker-restart-scheduled', id: 'b2', delayMs: 1_500, attempt: 2 },
+      expected: 'b2        restarting in 1.5 s with its data (restart #2)',
+    },
+    {
+      event: { type: 'broker-restart-failed', id: 'b2', reason: 'port 5673 in use' },
+      expected: 'b2        restart failed: port 5673 in use',
+    },
+    {
+      event: {
+        type: 'topology-applied',
+        id: 'b3',
+        summary: { exchanges: 2, queues: 3, bindings: 2 },
+      },
+      expected: 'b3        topology declared: 2 exchanges, 3 queues, 2 bindings',
+    },
+    {
+      event: { type: 'nodes-registered', ids: ['b1', 'b2', 'b3'] },
+      expected: 'registry  registered b1, b2, b3',
+    },
+    { event: { type: 'stopping' }, expected: 'stopping…' },
+    {
+      event: { type: 'broker-stopped', id: 'eu-west-1a-b2', how: 'SIGTERM' },
+      expected: 'eu-west-1a-b2 stopped (SIGTERM)',
+    },
+  ])('renders $event.type as "$expected"', ({ event, expected }) => {
+    expect(renderFleetEvent(event)).toBe(expected);
+  });
+
+  it.each<{ name: string; event: FleetEvent }>([
+    {
+      name: 'a restart attempt of a broker',
+      event: { type: 'broker-starting', id: 'b1', url: 'amqp://127.0.0.1:5673', attempt: 2 },
+    },
+    {
+      name: 'the API listening (the ready line reports it)',
+      event: { type: 'api-listening', url: 'http://127.0.0.1:8080' },
+    },
+  ])('prints nothing for $name', ({ event }) => {
+    expect(renderFleetEvent(event)).toBeUndefined();
+  });
+});

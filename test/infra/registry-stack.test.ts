@@ -1,0 +1,88 @@
+import { App, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { RegistryStack, type RegistryStackProps } from '../../infra/registry-stack.js';
+import { DEFAULT_REGISTRY_TABLE_NAME, REGISTRY_KEYS } from '../../src/registry/registry-table.js';
+import { cdkJsonContext } from './cdk-context.js';
+
+// TableV2 synthesizes a global table; with no replicas configured it is a one-region table.
+const TABLE = 'AWS::DynamoDB::GlobalTable';
+
+function synth(props?: RegistryStackProps): { stack: RegistryStack; template: Template } {
+  const app = new App({ context: cdkJsonContext() });
+  const stack = new RegistryStack(app, 'Registry', props);
+  return { stack, template: Template.fromStack(stack) };
+}
+
+describe('RegistryStack', () => {
+  const { stack, template } = synth();
+
+  it('creates exactly one table', () => {
+    template.resourceCountIs(TABLE, 1);
+  });
+
+  it('keys the table by the shared registry partition and sort keys, both strings', () => {
+    template.hasResourceProperties(TABLE, {
+      KeySchema: [
+        { AttributeName: REGISTRY_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: REGISTRY_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: REGISTRY_KEYS.partitionKey, AttributeType: 'S' },
+        { AttributeName: REGISTRY_KEYS.sortKey, AttributeType: 'S' },
+      ],
+    });
+  });
+
+  it('bills on demand', () => {
+    template.hasResourceProperties(TABLE, { BillingMode: 'PAY_PER_REQUEST' });
+  });
+
+  it('enables point-in-time recovery', () => {
+    template.hasResourceProperties(TABLE, {
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ],
+    });
+  });
+
+  it('retains the table when the stack is deleted or the table replaced', () => {
+    template.hasResource(TABLE, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('turns on deletion protection', () => {
+    template.hasResourceProperties(TABLE, {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
+    });
+  });
+
+  it('encrypts with the AWS managed KMS key, not a customer key', () => {
+    template.hasResourceProperties(TABLE, {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.absent() },
+    });
+  });
+
+  it('sets no TTL attribute, so unprobed brokers stay visible as stale', () => {
+    template.allResourcesProperties(TABLE, { TimeToLiveSpecification: Match.absent() });
+  });
+
+  it('names the table like the local fleet does by default', () => {
+    template.hasResourceProperties(TABLE, { TableName: DEFAULT_REGISTRY_TABLE_NAME });
+  });
+
+  it('uses the table name it is given', () => {
+    const named = synth({ tableName: 'warren-registry-staging' });
+    named.template.hasResourceProperties(TABLE, { TableName: 'warren-registry-staging' });
+  });
+
+  it('outputs the table name', () => {
+    template.hasOutput('TableName', { Value: stack.resolve(stack.table.tableName) });
+  });
+
+  it('stays environment-agnostic so synthesis needs no credentials', () => {
+    expect(Token.isUnresolved(stack.account)).toBe(true);
+    expect(Token.isUnresolved(stack.region)).toBe(true);
+  });
+});
