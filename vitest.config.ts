@@ -7,6 +7,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // brokers and dynalite, started once per run by the global setup), `infra` (CDK).
 export default defineConfig({
   test: {
+    // The JSON report gives CI its "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
     projects: [
       {
         test: {

@@ -3,12 +3,18 @@ import { ConfigError, ENV, readConfig } from '../src/config.js';
 
 describe('readConfig', () => {
   it('defaults the table name and the probe interval', () => {
-    expect(readConfig({})).toEqual({ registryTableName: 'warren-registry', probeIntervalMs: 15_000 });
+    expect(readConfig({})).toEqual({
+      registryTableName: 'warren-registry',
+      probeIntervalMs: 15_000,
+    });
   });
 
   it('reads the variables the CDK stacks set', () => {
     const env = { [ENV.registryTable]: 'warren-registry-staging', [ENV.probeIntervalMs]: '2000' };
-    expect(readConfig(env)).toEqual({ registryTableName: 'warren-registry-staging', probeIntervalMs: 2_000 });
+    expect(readConfig(env)).toEqual({
+      registryTableName: 'warren-registry-staging',
+      probeIntervalMs: 2_000,
+    });
   });
 
   it.each([

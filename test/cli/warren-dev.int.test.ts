@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { NodeView } from '../../src/http/node-view.js';
-import { eventually } from '../support/eventually.js';
+import { erlangVms, processesUnder, spawnCli } from '../support/warren-cli.js';
 
 /** Socket inodes listening on a TCP port, from /proc: identifies the listener without talking to it. */
 async function listenersOn(port: number): Promise<string[]> {
@@ -21,23 +19,6 @@ async function listenersOn(port: number): Promise<string[]> {
   return inodes.sort();
 }
 
-/**
- * Processes started for brokers under `dataDir`, by the RabbitMQ data directory in
- * their environment: Erlang VMs and their helpers. epmd is left out: it is the
- * machine's shared Erlang name server, and a node starts it when none runs.
- */
-async function processesUnder(dataDir: string): Promise<{ pid: number; command: string }[]> {
-  const found: { pid: number; command: string }[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const environ = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
-    if (!environ.includes(`RABBITMQ_MNESIA_BASE=${dataDir}`)) continue;
-    const command = (await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '')).trim();
-    if (command !== 'epmd') found.push({ pid: Number(entry), command });
-  }
-  return found;
-}
-
 describe('npm start (warren dev)', () => {
   let dataDir = '';
   afterAll(async () => {
@@ -47,29 +28,9 @@ describe('npm start (warren dev)', () => {
   it('brings up 3 brokers listed by GET /v1/nodes, and SIGTERM leaves no broker process behind', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'warren-dev-'));
     const before5672 = await listenersOn(5672);
-    const child = spawn('npm', ['start', '--', '--port', '0', '--data-dir', dataDir], {
-      cwd: join(import.meta.dirname, '../..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const exited = once(child, 'exit');
+    const cli = spawnCli('npm', ['start', '--', '--port', '0', '--data-dir', dataDir], dataDir);
     try {
-      const apiUrl = await eventually(
-        async () => {
-          const match = /warren is ready in [\d.]+ s: API on (http:\/\/127\.0\.0\.1:\d+)/.exec(
-            output,
-          );
-          if (!match?.[1]) throw new Error(`not ready yet:\n${output}`);
-          return match[1];
-        },
-        { timeoutMs: 60_000 },
-      );
+      const apiUrl = await cli.ready();
 
       const response = await fetch(`${apiUrl}/v1/nodes`);
       const { nodes } = (await response.json()) as { nodes: NodeView[] };
@@ -80,22 +41,16 @@ describe('npm start (warren dev)', () => {
         expect(node.endpoint).not.toMatch(/:5672$/);
         expect(node.admin.state).toBe('active');
       }
-      const vms = (await processesUnder(dataDir)).filter(({ command }) => command === 'beam.smp');
-      expect(vms).toHaveLength(3);
+      expect(await erlangVms(dataDir)).toHaveLength(3);
     } finally {
       // SIGTERM the warren process itself (npm only relays signals); npm exits with its code.
-      const state = JSON.parse(
-        await readFile(join(dataDir, 'fleet.json'), 'utf8').catch(() => '{}'),
-      ) as {
-        pid?: number;
-      };
-      const pid = state.pid ?? child.pid;
+      const pid = (await cli.fleet().catch(() => undefined))?.pid ?? cli.child.pid;
       if (pid !== undefined) process.kill(pid, 'SIGTERM');
-      await exited;
+      await cli.exited;
     }
 
-    expect(child.exitCode, output).toBe(0);
-    expect(output).toContain('warren dev: stopped');
+    expect(cli.child.exitCode, cli.output()).toBe(0);
+    expect(cli.output()).toContain('warren dev: stopped');
     expect(await processesUnder(dataDir)).toEqual([]);
     expect(await listenersOn(5672)).toEqual(before5672);
   });
