@@ -45,7 +45,12 @@ const isUp = (state: HealthStateName) => state === 'healthy' || state === 'degra
  *
  * @example nextHealth(record, { result: 'failed', stage: 'tcp', severity: 'hard', reason: 'refused' }, DEFAULT_HEALTH_POLICY, now)
  */
-export function nextHealth(record: HealthRecord, outcome: ProbeOutcome, policy: HealthPolicy, now: Date): HealthStep {
+export function nextHealth(
+  record: HealthRecord,
+  outcome: ProbeOutcome,
+  policy: HealthPolicy,
+  now: Date,
+): HealthStep {
   const current = record.health.state;
   switch (outcome.result) {
     case 'ok':
@@ -60,9 +65,13 @@ export function nextHealth(record: HealthRecord, outcome: ProbeOutcome, policy: 
         outcome.result === 'ok'
           ? { state: 'healthy', since: now.toISOString() }
           : { state: 'degraded', since: now.toISOString(), reason: outcome.reason };
-      const holdingDown = record.holdDownUntil !== undefined && Date.parse(record.holdDownUntil) > now.getTime();
+      const holdingDown =
+        record.holdDownUntil !== undefined && Date.parse(record.holdDownUntil) > now.getTime();
       // A new broker needs one success; a broker that was down needs `rise` and an expired hold-down.
-      const mayRise = isUp(current) || current === 'initial' || (counted.consecutiveSuccesses >= policy.rise && !holdingDown);
+      const mayRise =
+        isUp(current) ||
+        current === 'initial' ||
+        (counted.consecutiveSuccesses >= policy.rise && !holdingDown);
       return mayRise ? moveTo(counted, target, now) : { record: counted };
     }
     case 'blocked':
@@ -73,14 +82,24 @@ export function nextHealth(record: HealthRecord, outcome: ProbeOutcome, policy: 
         consecutiveFailures: Math.min(record.consecutiveFailures + 1, policy.fall),
       };
       const reason = `${outcome.stage}: ${outcome.reason}`;
-      if (outcome.result === 'blocked') return goDown(counted, { state: 'blocked', since: now.toISOString(), reason }, policy, now);
+      if (outcome.result === 'blocked')
+        return goDown(counted, { state: 'blocked', since: now.toISOString(), reason }, policy, now);
       if (outcome.severity === 'hard' || counted.consecutiveFailures >= policy.fall) {
-        return goDown(counted, { state: 'unhealthy', since: now.toISOString(), reason }, policy, now);
+        return goDown(
+          counted,
+          { state: 'unhealthy', since: now.toISOString(), reason },
+          policy,
+          now,
+        );
       }
       // Timeouts short of `fall` make an up broker suspect (degraded: still eligible, spilled over to), not down.
       if (isUp(current)) {
         const suspect = `${reason} (${counted.consecutiveFailures} of ${policy.fall} before unhealthy)`;
-        return moveTo(counted, { state: 'degraded', since: now.toISOString(), reason: suspect }, now);
+        return moveTo(
+          counted,
+          { state: 'degraded', since: now.toISOString(), reason: suspect },
+          now,
+        );
       }
       return { record: counted };
     }
@@ -95,7 +114,10 @@ function moveTo(record: HealthRecord, target: HealthState, now: Date): HealthSte
   const from = record.health.state;
   if (from === target.state) {
     // Same state: keep its `since`, refresh the reason.
-    const health = { ...target, ...('since' in record.health && { since: record.health.since }) } as HealthState;
+    const health = {
+      ...target,
+      ...('since' in record.health && { since: record.health.since }),
+    } as HealthState;
     return { record: { ...record, health } };
   }
   return {
@@ -104,7 +126,12 @@ function moveTo(record: HealthRecord, target: HealthState, now: Date): HealthSte
   };
 }
 
-function goDown(record: HealthRecord, target: HealthState, policy: HealthPolicy, now: Date): HealthStep {
+function goDown(
+  record: HealthRecord,
+  target: HealthState,
+  policy: HealthPolicy,
+  now: Date,
+): HealthStep {
   if (!isUp(record.health.state)) return moveTo(record, target, now);
   const upSince = Date.parse(record.lastTransitionAt ?? '');
   const flapped = !Number.isNaN(upSince) && now.getTime() - upSince < policy.flapWindowMs;
