@@ -39,6 +39,18 @@ export function renderFleetEvent(event: FleetEvent): string | undefined {
       return line('registry', `registered ${event.ids.join(', ')}`);
     case 'api-listening':
       return undefined;
+    case 'health-changed':
+      return line(
+        event.id,
+        `health ${event.from} → ${event.to}${event.reason ? ` (${event.reason})` : ''}`,
+      );
+    case 'prober-suspects-own-network':
+      return line(
+        'prober',
+        'every broker failed at TCP: suspecting the prober itself, health left unchanged',
+      );
+    case 'prober-error':
+      return line('prober', `round failed: ${event.reason}`);
     case 'stopping':
       return 'stopping…';
     case 'broker-stopped':

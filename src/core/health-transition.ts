@@ -6,7 +6,7 @@ export interface HealthPolicy {
   readonly fall: number;
   /** Successes in a row before an unhealthy or blocked broker is healthy again. */
   readonly rise: number;
-  /** First hold-down after a flap; each further flap doubles it. */
+  /** Hold-down after the second flap in a row; each further flap doubles it. */
   readonly holdDownBaseMs: number;
   readonly holdDownMaxMs: number;
   /** Going down again within this long of recovering counts as a flap. */
@@ -136,13 +136,14 @@ function goDown(
   const upSince = Date.parse(record.lastTransitionAt ?? '');
   const flapped = !Number.isNaN(upSince) && now.getTime() - upSince < policy.flapWindowMs;
   const flapCount = flapped ? record.flapCount + 1 : 0;
-  const holdDownMs = Math.min(policy.holdDownBaseMs * 2 ** (flapCount - 1), policy.holdDownMaxMs);
+  // One quick failure (a crash soon after joining, a restart) is not yet flapping: hold-down starts with the second.
+  const holdDownMs = Math.min(policy.holdDownBaseMs * 2 ** (flapCount - 2), policy.holdDownMaxMs);
   const { holdDownUntil: _expired, ...rest } = record;
   return moveTo(
     {
       ...rest,
       flapCount,
-      ...(flapCount > 0 && { holdDownUntil: new Date(now.getTime() + holdDownMs).toISOString() }),
+      ...(flapCount >= 2 && { holdDownUntil: new Date(now.getTime() + holdDownMs).toISOString() }),
     },
     target,
     now,

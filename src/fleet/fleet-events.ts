@@ -1,3 +1,4 @@
+import type { HealthStateName } from '../core/broker-node.js';
 import type { TopologySummary } from '../topology/apply-topology.js';
 
 /** What the local fleet reports as it runs; the CLI renders these, tests can assert on them. */
@@ -32,6 +33,15 @@ export type FleetEvent =
   | { readonly type: 'topology-applied'; readonly id: string; readonly summary: TopologySummary }
   | { readonly type: 'nodes-registered'; readonly ids: readonly string[] }
   | { readonly type: 'api-listening'; readonly url: string }
+  | {
+      readonly type: 'health-changed';
+      readonly id: string;
+      readonly from: HealthStateName;
+      readonly to: HealthStateName;
+      readonly reason?: string;
+    }
+  | { readonly type: 'prober-suspects-own-network' }
+  | { readonly type: 'prober-error'; readonly reason: string }
   | { readonly type: 'stopping' }
   | { readonly type: 'broker-stopped'; readonly id: string; readonly how: string };
 

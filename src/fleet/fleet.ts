@@ -2,11 +2,14 @@ import { resolve } from 'node:path';
 import { formatEndpoint, parseAmqpUrl } from '../core/amqp-endpoint.js';
 import { createApp } from '../http/app.js';
 import { serveApp } from '../http/serve-app.js';
+import { DEFAULT_PROBE_OPTIONS, probeBroker } from '../prober/probe-broker.js';
+import { startProberLoop } from '../prober/prober-loop.js';
 import { createRegistryTable } from '../registry/create-registry-table.js';
 import { createDynamoDbClients } from '../registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../registry/dynamodb-health-registry.js';
 import { DEFAULT_REGISTRY_TABLE_NAME } from '../registry/registry-table.js';
 import { defaultTopology } from '../topology/load-topology.js';
+import { withProbeQueue } from '../topology/probe-queue.js';
 import type { Topology } from '../topology/topology.js';
 import type { SupervisedBroker } from './broker-supervisor.js';
 import { declareTopology } from './declare-topology.js';
@@ -18,7 +21,7 @@ import {
   releaseDataDir,
   writeFleetState,
 } from './fleet-state.js';
-import { startLocalBrokers } from './local-brokers.js';
+import { LOCAL_CREDENTIALS, startLocalBrokers } from './local-brokers.js';
 import { startLocalDynamoDb } from './local-dynamodb.js';
 import { locateRabbitMq } from './rabbitmq-install.js';
 
@@ -62,7 +65,7 @@ export interface Fleet extends FleetDescription {
 export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const dataDir = resolve(options.dataDir ?? '.warren');
   const onEvent = options.onEvent ?? (() => undefined);
-  const topology = options.topology ?? defaultTopology;
+  const topology = withProbeQueue(options.topology ?? defaultTopology);
   const probeIntervalMs = options.probeIntervalMs ?? 2_000;
   // Fail on a missing RabbitMQ before anything starts.
   const install = options.brokers ? undefined : locateRabbitMq(process.env);
@@ -84,6 +87,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
 
     let brokers: readonly FleetBrokerDescription[];
     let supervisors: readonly SupervisedBroker[] = [];
+    const credentials = new Map<string, Credentials>();
     if (install) {
       const local = await startLocalBrokers({
         count: options.nodes ?? 3,
@@ -97,8 +101,11 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       cleanups.push(local.stop);
       brokers = local.brokers;
       supervisors = local.supervisors;
+      for (const broker of brokers) credentials.set(broker.id, LOCAL_CREDENTIALS);
     } else {
-      brokers = await adoptBrokers(options.brokers ?? [], topology, onEvent);
+      const adopted = await adoptBrokers(options.brokers ?? [], topology, onEvent);
+      brokers = adopted.map(({ credentials: _secret, ...broker }) => broker);
+      for (const broker of adopted) credentials.set(broker.id, broker.credentials);
     }
 
     const registry = new DynamoDbHealthRegistry({ client: clients.documentClient, tableName });
@@ -117,6 +124,29 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     onEvent({ type: 'nodes-registered', ids: brokers.map((broker) => broker.id) });
 
     options.signal?.throwIfAborted();
+    const prober = startProberLoop({
+      registry,
+      holder: `warren-dev-${process.pid}`,
+      intervalMs: probeIntervalMs,
+      refreshAfterMs: 2 * probeIntervalMs,
+      jitterMs: Math.min(250, probeIntervalMs / 10),
+      probe: (target) =>
+        probeBroker(target, {
+          ...DEFAULT_PROBE_OPTIONS,
+          credentials: credentials.get(target.id) ?? LOCAL_CREDENTIALS,
+        }),
+      onRound: (summary) => {
+        if (summary.suspectProberNetwork) onEvent({ type: 'prober-suspects-own-network' });
+        for (const { id, from, to } of summary.transitions) {
+          const outcome = summary.outcomes[id];
+          const reason = outcome && 'reason' in outcome ? outcome.reason : undefined;
+          onEvent({ type: 'health-changed', id, from, to, ...(reason && { reason }) });
+        }
+      },
+      onError: (error) => onEvent({ type: 'prober-error', reason: (error as Error).message }),
+    });
+    cleanups.push(() => prober.stop());
+
     const api = await serveApp(createApp({ registry, probeIntervalMs }), {
       port: options.port ?? 8080,
       hostname: '127.0.0.1',
@@ -140,17 +170,31 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   }
 }
 
-/** Brokers given with `--brokers`: declare the topology on each, start nothing. */
+interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/**
+ * Brokers given with `--brokers`: declare the topology on each, start nothing.
+ * Their credentials stay in memory: never in fleet.json or the registry.
+ */
 async function adoptBrokers(
   urls: readonly string[],
   topology: Topology,
   onEvent: FleetEventListener,
-): Promise<FleetBrokerDescription[]> {
+): Promise<(FleetBrokerDescription & { credentials: Credentials })[]> {
   return Promise.all(
     urls.map(async (url, i) => {
       const id = `b${i + 1}`;
       await declareTopology(id, url, topology, onEvent);
-      return { id, endpoint: formatEndpoint(parseAmqpUrl(url)) };
+      const { username = LOCAL_CREDENTIALS.username, password = LOCAL_CREDENTIALS.password } =
+        parseAmqpUrl(url);
+      return {
+        id,
+        endpoint: formatEndpoint(parseAmqpUrl(url)),
+        credentials: { username, password },
+      };
     }),
   );
 }

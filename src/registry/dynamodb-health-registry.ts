@@ -1,16 +1,31 @@
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { formatEndpoint, InvalidAmqpUrlError, parseAmqpUrl } from '../core/amqp-endpoint.js';
-import type { BrokerNode } from '../core/broker-node.js';
+import type { AdminStateName, BrokerNode } from '../core/broker-node.js';
 import { assertNodeId } from '../core/node-id.js';
-import type {
-  FleetSnapshot,
-  HealthRegistry,
-  NodeRegistration,
-  RejectedItem,
+import {
+  type FleetSnapshot,
+  type HealthRegistry,
+  type HealthWrite,
+  NodeNotFoundError,
+  type NodeRegistration,
+  type ProberLease,
+  RegistryUnavailableError,
+  type RejectedItem,
 } from './health-registry.js';
-import { RegistryUnavailableError } from './health-registry.js';
 import { decodeNodeItem } from './node-item.js';
 import { REGISTRY_KEYS } from './registry-table.js';
+import { buildUpdate } from './update-expression.js';
+
+const LEASE_KEY = {
+  [REGISTRY_KEYS.partitionKey]: REGISTRY_KEYS.leasePartition,
+  [REGISTRY_KEYS.sortKey]: 'prober',
+};
 
 export interface DynamoDbHealthRegistryOptions {
   readonly client: DynamoDBDocumentClient;
@@ -69,54 +84,181 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
       );
     }
     const at = now.toISOString();
-    const details: Record<string, unknown> = {
-      endpoint: formatEndpoint(endpoint),
-      labels: registration.labels ?? {},
-      ...(registration.managementEndpoint && {
-        managementEndpoint: registration.managementEndpoint,
-      }),
-      ...(registration.az && { az: registration.az }),
-    };
-    // One upsert: endpoint details always; health, admin and counters only when the item is new.
-    const initial: Record<string, unknown> = {
-      health: { state: 'initial' },
-      admin: { state: 'active', since: at },
-      registeredAt: at,
-      consecutiveSuccesses: 0,
-      consecutiveFailures: 0,
-      flapCount: 0,
-      probeSeq: 0,
-      version: 0,
-    };
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets: string[] = [];
-    for (const [i, [name, value]] of Object.entries(details).entries()) {
-      names[`#d${i}`] = name;
-      values[`:d${i}`] = value;
-      sets.push(`#d${i} = :d${i}`);
-    }
-    for (const [i, [name, value]] of Object.entries(initial).entries()) {
-      names[`#i${i}`] = name;
-      values[`:i${i}`] = value;
-      sets.push(`#i${i} = if_not_exists(#i${i}, :i${i})`);
-    }
     const result = await this.#send(`register broker ${id}`, () =>
       this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
-          Key: {
-            [REGISTRY_KEYS.partitionKey]: REGISTRY_KEYS.nodePartition,
-            [REGISTRY_KEYS.sortKey]: id,
-          },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          Key: this.#nodeKey(id),
+          // One upsert: endpoint details always; health, admin and counters only when the item is new.
+          ...buildUpdate({
+            set: {
+              endpoint: formatEndpoint(endpoint),
+              labels: registration.labels ?? {},
+              ...(registration.managementEndpoint && {
+                managementEndpoint: registration.managementEndpoint,
+              }),
+              ...(registration.az && { az: registration.az }),
+            },
+            setIfAbsent: {
+              health: { state: 'initial' },
+              admin: { state: 'active', since: at },
+              registeredAt: at,
+              consecutiveSuccesses: 0,
+              consecutiveFailures: 0,
+              flapCount: 0,
+              probeSeq: 0,
+              version: 0,
+            },
+          }),
           ReturnValues: 'UPDATED_OLD',
         }),
       ),
     );
     return result.Attributes?.registeredAt === undefined ? 'created' : 'updated';
+  }
+
+  async recordHealth(write: HealthWrite): Promise<'written' | 'conflict'> {
+    const { record } = write;
+    const update = buildUpdate({
+      set: {
+        health: record.health,
+        consecutiveSuccesses: record.consecutiveSuccesses,
+        consecutiveFailures: record.consecutiveFailures,
+        flapCount: record.flapCount,
+        lastProbeAt: write.probedAt,
+        probeSeq: write.probeSeq,
+        ...(record.lastTransitionAt && { lastTransitionAt: record.lastTransitionAt }),
+        ...(record.holdDownUntil && { holdDownUntil: record.holdDownUntil }),
+        ...(write.latencyMs !== undefined && { latencyMs: write.latencyMs }),
+      },
+      increment: ['version'],
+      ...(!record.holdDownUntil && { remove: ['holdDownUntil'] }),
+      condition: {
+        expression:
+          'attribute_exists(#pk) AND #version = :expectedVersion AND #probeSeq < :probeSeq',
+        names: {
+          '#pk': REGISTRY_KEYS.partitionKey,
+          '#version': 'version',
+          '#probeSeq': 'probeSeq',
+        },
+        values: { ':expectedVersion': write.expectedVersion, ':probeSeq': write.probeSeq },
+      },
+    });
+    return this.#conditional(`record the health of broker ${write.id}`, 'conflict', async () => {
+      await this.#client.send(
+        new UpdateCommand({ TableName: this.#tableName, Key: this.#nodeKey(write.id), ...update }),
+      );
+      return 'written' as const;
+    });
+  }
+
+  async setAdminState(id: string, state: AdminStateName, now: Date): Promise<void> {
+    const update = buildUpdate({
+      set: { admin: { state, since: now.toISOString() } },
+      condition: {
+        expression: 'attribute_exists(#pk)',
+        names: { '#pk': REGISTRY_KEYS.partitionKey },
+      },
+    });
+    const outcome = await this.#conditional(`set broker ${id} ${state}`, 'missing', async () => {
+      await this.#client.send(
+        new UpdateCommand({ TableName: this.#tableName, Key: this.#nodeKey(id), ...update }),
+      );
+      return 'set' as const;
+    });
+    if (outcome === 'missing') throw new NodeNotFoundError(id);
+  }
+
+  async acquireLease(
+    holder: string,
+    now: Date,
+    ttlMs: number,
+    lastRound?: Record<string, unknown>,
+  ): Promise<boolean> {
+    const update = buildUpdate({
+      set: {
+        holder,
+        expiresAt: now.getTime() + ttlMs,
+        heartbeatAt: now.toISOString(),
+        ...(lastRound && { lastRound }),
+      },
+      condition: {
+        expression: 'attribute_not_exists(#pk) OR #holder = :holder OR #expiresAt < :now',
+        names: {
+          '#pk': REGISTRY_KEYS.partitionKey,
+          '#holder': 'holder',
+          '#expiresAt': 'expiresAt',
+        },
+        values: { ':holder': holder, ':now': now.getTime() },
+      },
+    });
+    const outcome = await this.#conditional('take the prober lease', 'held', async () => {
+      await this.#client.send(
+        new UpdateCommand({ TableName: this.#tableName, Key: LEASE_KEY, ...update }),
+      );
+      return 'acquired' as const;
+    });
+    return outcome === 'acquired';
+  }
+
+  async releaseLease(holder: string, now: Date): Promise<void> {
+    const update = buildUpdate({
+      set: { expiresAt: now.getTime() },
+      condition: {
+        expression: '#holder = :holder',
+        names: { '#holder': 'holder' },
+        values: { ':holder': holder },
+      },
+    });
+    await this.#conditional('release the prober lease', 'not-held', async () => {
+      await this.#client.send(
+        new UpdateCommand({ TableName: this.#tableName, Key: LEASE_KEY, ...update }),
+      );
+      return 'released' as const;
+    });
+  }
+
+  async readLease(): Promise<ProberLease | undefined> {
+    const { Item: item } = await this.#send('read the prober lease', () =>
+      this.#client.send(new GetCommand({ TableName: this.#tableName, Key: LEASE_KEY })),
+    );
+    if (!item || typeof item.holder !== 'string' || typeof item.expiresAt !== 'number')
+      return undefined;
+    return {
+      holder: item.holder,
+      expiresAt: new Date(item.expiresAt).toISOString(),
+      ...(typeof item.heartbeatAt === 'string' && { heartbeatAt: item.heartbeatAt }),
+      ...(item.lastRound &&
+        typeof item.lastRound === 'object' && {
+          lastRound: item.lastRound as Record<string, unknown>,
+        }),
+    };
+  }
+
+  #nodeKey(id: string): Record<string, string> {
+    return {
+      [REGISTRY_KEYS.partitionKey]: REGISTRY_KEYS.nodePartition,
+      [REGISTRY_KEYS.sortKey]: id,
+    };
+  }
+
+  /** Runs a conditional write; a failed condition is an expected answer (`onConditionFailed`), not an error. */
+  async #conditional<T, F>(
+    action: string,
+    onConditionFailed: F,
+    call: () => Promise<T>,
+  ): Promise<T | F> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return onConditionFailed;
+      throw new RegistryUnavailableError(
+        `cannot ${action} in table ${this.#tableName}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
   }
 
   async #send<T>(action: string, call: () => Promise<T>): Promise<T> {

@@ -1,4 +1,7 @@
-import type { BrokerNode } from '../core/broker-node.js';
+import type { AdminStateName, BrokerNode } from '../core/broker-node.js';
+import type { HealthWrite } from '../core/probe-round-plan.js';
+
+export type { HealthWrite };
 
 export interface NodeRegistration {
   readonly id: string;
@@ -20,6 +23,25 @@ export interface FleetSnapshot {
   readonly rejected: readonly RejectedItem[];
 }
 
+/** The prober lease and heartbeat: which prober loop is active, and when it last finished a round. */
+export interface ProberLease {
+  readonly holder: string;
+  readonly expiresAt: string;
+  readonly heartbeatAt?: string;
+  /** Free-form summary of the holder's last round, for operators. */
+  readonly lastRound?: Readonly<Record<string, unknown>>;
+}
+
+/** No broker with this id is registered. */
+export class NodeNotFoundError extends Error {
+  readonly nodeId: string;
+  constructor(nodeId: string) {
+    super(`no broker "${nodeId}" in the registry`);
+    this.name = 'NodeNotFoundError';
+    this.nodeId = nodeId;
+  }
+}
+
 /** The registry could not be read or written. */
 export class RegistryUnavailableError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -37,4 +59,18 @@ export interface HealthRegistry {
    * of an existing one, leaving its health and admin state alone.
    */
   registerNode(registration: NodeRegistration, now: Date): Promise<'created' | 'updated'>;
+  /** Writes probe results; `conflict` when the item moved on (newer probe, other prober). Never touches admin state. */
+  recordHealth(write: HealthWrite): Promise<'written' | 'conflict'>;
+  /** An operator's decision; never touches health. Throws NodeNotFoundError for an unknown id. */
+  setAdminState(id: string, state: AdminStateName, now: Date): Promise<void>;
+  /** Takes or renews the prober lease; false while another holder's lease is unexpired. */
+  acquireLease(
+    holder: string,
+    now: Date,
+    ttlMs: number,
+    lastRound?: Record<string, unknown>,
+  ): Promise<boolean>;
+  /** Gives the lease up early, so the next prober need not wait for it to expire. */
+  releaseLease(holder: string, now: Date): Promise<void>;
+  readLease(): Promise<ProberLease | undefined>;
 }

@@ -160,11 +160,23 @@ describe('nextHealth', () => {
     expect(nextHealth(down, refused, DEFAULT_HEALTH_POLICY, at(60)).record).toEqual(down);
   });
 
-  it('holds a flapping broker down for the hold-down even after rise successes', () => {
-    // Recovered at T0, down again 60 s later: a flap (within the 5 min window).
+  it('does not hold down a broker after its first quick failure', () => {
     const recovered: HealthRecord = { ...healthy, lastTransitionAt: at(0).toISOString() };
     const down = nextHealth(recovered, refused, DEFAULT_HEALTH_POLICY, at(60)).record;
     expect(down.flapCount).toBe(1);
+    expect(down.holdDownUntil).toBeUndefined();
+    expect(replay(down, [ok, ok]).states).toEqual(['unhealthy', 'healthy']);
+  });
+
+  it('holds a broker that flaps again down for the hold-down even after rise successes', () => {
+    // Recovered at T0 after an earlier flap, down again 60 s later.
+    const recovered: HealthRecord = {
+      ...healthy,
+      flapCount: 1,
+      lastTransitionAt: at(0).toISOString(),
+    };
+    const down = nextHealth(recovered, refused, DEFAULT_HEALTH_POLICY, at(60)).record;
+    expect(down.flapCount).toBe(2);
     expect(down.holdDownUntil).toBe(at(90).toISOString());
 
     const early = nextHealth(
@@ -183,11 +195,12 @@ describe('nextHealth', () => {
     const holdDowns: number[] = [];
     let record: HealthRecord = { ...healthy, lastTransitionAt: at(0).toISOString() };
     let now = 0;
-    for (let flap = 1; flap <= 7; flap++) {
+    for (let flap = 1; flap <= 8; flap++) {
       now += 10;
       record = nextHealth(record, refused, DEFAULT_HEALTH_POLICY, at(now)).record;
-      holdDowns.push((Date.parse(record.holdDownUntil ?? '') - at(now).getTime()) / 1000);
-      now = (Date.parse(record.holdDownUntil ?? '') - T0) / 1000 + 1;
+      const until = record.holdDownUntil ? Date.parse(record.holdDownUntil) : at(now).getTime();
+      holdDowns.push((until - at(now).getTime()) / 1000);
+      now = (until - T0) / 1000 + 1;
       record = nextHealth(
         nextHealth(record, ok, DEFAULT_HEALTH_POLICY, at(now)).record,
         ok,
@@ -196,7 +209,7 @@ describe('nextHealth', () => {
       ).record;
       expect(record.health.state).toBe('healthy');
     }
-    expect(holdDowns).toEqual([30, 60, 120, 240, 480, 600, 600]);
+    expect(holdDowns).toEqual([0, 30, 60, 120, 240, 480, 600, 600]);
   });
 
   it('forgets old flaps once a broker has stayed up longer than the flap window', () => {

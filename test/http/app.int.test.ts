@@ -103,10 +103,13 @@ describe('HTTP API', () => {
 
   it('hides internal errors behind a 500 internal_error and hands them to onInternalError', async () => {
     const seen: unknown[] = [];
-    const failing = {
-      listNodes: () => Promise.reject(new Error('secret detail at /srv/x.ts:12')),
-      registerNode: () => Promise.reject(new Error('unused')),
-    };
+    class FailingRegistry extends DynamoDbHealthRegistry {
+      override listNodes(): never {
+        throw new Error('secret detail at /srv/x.ts:12');
+      }
+    }
+    const { clients, tableName } = await freshRegistry();
+    const failing = new FailingRegistry({ client: clients.documentClient, tableName });
     const app = createApp({
       registry: failing,
       probeIntervalMs: 1_000,

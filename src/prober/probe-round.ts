@@ -1,0 +1,92 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isEligible } from '../core/eligibility.js';
+import { DEFAULT_HEALTH_POLICY, type HealthPolicy } from '../core/health-transition.js';
+import type { ProbeOutcome } from '../core/probe-outcome.js';
+import { planRound, type Transition } from '../core/probe-round-plan.js';
+import type { HealthRegistry } from '../registry/health-registry.js';
+import type { ProbeTarget } from './probe-broker.js';
+
+export interface ProbeRoundOptions {
+  readonly registry: HealthRegistry;
+  readonly probe: (target: ProbeTarget) => Promise<ProbeOutcome>;
+  /** An unchanged broker is rewritten once its last probe is this old (readers call 3 intervals stale). */
+  readonly refreshAfterMs: number;
+  readonly policy?: HealthPolicy;
+  /** Each broker's probe starts after a random delay up to this, so probes do not arrive in lockstep. */
+  readonly jitterMs?: number;
+  readonly clock?: () => Date;
+  readonly random?: () => number;
+}
+
+export interface RoundSummary {
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly probed: number;
+  readonly writes: number;
+  /** Writes refused because the item had moved on (a newer probe, another prober). */
+  readonly conflicts: number;
+  readonly transitions: readonly Transition[];
+  readonly suspectProberNetwork: boolean;
+  /** Brokers eligible for publishing after this round. */
+  readonly eligible: number;
+  readonly outcomes: Readonly<Record<string, ProbeOutcome>>;
+}
+
+/**
+ * One probe round: reads the fleet, probes every non-retired broker
+ * concurrently (with jitter), and writes what changed, conditionally.
+ * A round over many brokers takes about one probe's worst case, not their sum.
+ *
+ * @example const summary = await runProbeRound({ registry, probe: (t) => probeBroker(t, options), refreshAfterMs: 30_000 });
+ */
+export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSummary> {
+  const clock = options.clock ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const policy = options.policy ?? DEFAULT_HEALTH_POLICY;
+  const startedAt = clock();
+  const probeSeq = startedAt.getTime();
+  const { nodes } = await options.registry.listNodes();
+  const targets = nodes.filter((node) => node.admin.state !== 'retired');
+
+  const results = await Promise.all(
+    targets.map(async (node) => {
+      const delayMs = Math.floor(random() * (options.jitterMs ?? 0));
+      if (delayMs > 0) await sleep(delayMs);
+      const outcome = await options.probe({
+        id: node.id,
+        endpoint: node.endpoint,
+        ...(node.managementEndpoint && { managementEndpoint: node.managementEndpoint }),
+      });
+      return [node.id, outcome] as const;
+    }),
+  );
+  const outcomes = new Map(results);
+  const now = clock();
+  const plan = planRound({
+    nodes: targets,
+    outcomes,
+    policy,
+    now,
+    probeSeq,
+    refreshAfterMs: options.refreshAfterMs,
+  });
+  const written = await Promise.all(
+    plan.writes.map((write) => options.registry.recordHealth(write)),
+  );
+
+  const planned = new Map(plan.writes.map((write) => [write.id, write.record.health]));
+  const eligible = targets.filter((node) =>
+    isEligible({ admin: node.admin, health: planned.get(node.id) ?? node.health }),
+  );
+  return {
+    startedAt: startedAt.toISOString(),
+    durationMs: now.getTime() - startedAt.getTime(),
+    probed: targets.length,
+    writes: written.filter((result) => result === 'written').length,
+    conflicts: written.filter((result) => result === 'conflict').length,
+    transitions: plan.transitions,
+    suspectProberNetwork: plan.suspectProberNetwork,
+    eligible: eligible.length,
+    outcomes: Object.fromEntries(outcomes),
+  };
+}
