@@ -6,6 +6,7 @@
 import { handle } from 'hono/aws-lambda';
 import { readConfig } from '../src/config.js';
 import { createApp } from '../src/http/app.js';
+import { createCachedFleetView } from '../src/registry/cached-fleet-view.js';
 import { createDynamoDbClients } from '../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../src/registry/dynamodb-health-registry.js';
 
@@ -15,8 +16,10 @@ const registry = new DynamoDbHealthRegistry({
   client: documentClient,
   tableName: config.registryTableName,
 });
+// Warm invocations answer from memory; DynamoDB is read at most once per TTL, in the background.
+const fleet = createCachedFleetView({ registry, ttlMs: 2_000, clock: Date.now });
 const app = createApp({
-  registry,
+  fleet,
   probeIntervalMs: config.probeIntervalMs,
   onInternalError: (error) =>
     console.error(

@@ -4,6 +4,7 @@ import { createApp } from '../http/app.js';
 import { serveApp } from '../http/serve-app.js';
 import { DEFAULT_PROBE_OPTIONS, probeBroker } from '../prober/probe-broker.js';
 import { startProberLoop } from '../prober/prober-loop.js';
+import { createCachedFleetView } from '../registry/cached-fleet-view.js';
 import { createRegistryTable } from '../registry/create-registry-table.js';
 import { createDynamoDbClients } from '../registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../registry/dynamodb-health-registry.js';
@@ -24,6 +25,9 @@ import {
 import { LOCAL_CREDENTIALS, startLocalBrokers } from './local-brokers.js';
 import { startLocalDynamoDb } from './local-dynamodb.js';
 import { locateRabbitMq } from './rabbitmq-install.js';
+
+/** The local API reads the registry through the same cache publishers use; short, as the prober runs every 2 s. */
+const REGISTRY_CACHE_TTL_MS = 1_000;
 
 export interface FleetOptions {
   /** Broker data, logs and `fleet.json`. Default `.warren`. */
@@ -147,7 +151,12 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     });
     cleanups.push(() => prober.stop());
 
-    const api = await serveApp(createApp({ registry, probeIntervalMs }), {
+    const fleetView = createCachedFleetView({
+      registry,
+      ttlMs: REGISTRY_CACHE_TTL_MS,
+      clock: Date.now,
+    });
+    const api = await serveApp(createApp({ fleet: fleetView, probeIntervalMs }), {
       port: options.port ?? 8080,
       hostname: '127.0.0.1',
     });

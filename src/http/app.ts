@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
-import type { HealthRegistry } from '../registry/health-registry.js';
+import type { CachedFleetView } from '../registry/cached-fleet-view.js';
 import { ApiError, errorResponse, toApiError } from './api-error.js';
 import { toNodeView } from './node-view.js';
 
 export interface AppOptions {
-  readonly registry: HealthRegistry;
+  /** The registry as publishers see it: cached, refreshed in the background, last known good on failure. */
+  readonly fleet: CachedFleetView;
   /** The prober's interval; readers call a broker stale after three of them without a probe. */
   readonly probeIntervalMs: number;
   readonly now?: () => number;
@@ -16,7 +17,7 @@ export interface AppOptions {
  * The warren HTTP API, served by the publish Lambda and by the local fleet.
  *
  * @example
- * const app = createApp({ registry, probeIntervalMs: 2_000 });
+ * const app = createApp({ fleet: createCachedFleetView({ registry, ttlMs: 2_000, clock: Date.now }), probeIntervalMs: 2_000 });
  * const response = await app.request('/v1/nodes');
  */
 export function createApp(options: AppOptions): Hono {
@@ -25,8 +26,15 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/healthz', async (c) => {
     try {
-      const { nodes } = await options.registry.listNodes();
-      return c.json({ status: 'ready', registry: { reachable: true, nodes: nodes.length } });
+      const view = await options.fleet.read();
+      const registry =
+        view.source === 'last-known-good'
+          ? { reachable: false, source: view.source, error: view.error.message }
+          : { reachable: true, source: view.source };
+      return c.json({
+        status: 'ready',
+        registry: { ...registry, nodes: view.snapshot.nodes.length },
+      });
     } catch (error) {
       const { message } = toApiError(error);
       return c.json({ status: 'unready', registry: { reachable: false, error: message } }, 503);
@@ -34,12 +42,14 @@ export function createApp(options: AppOptions): Hono {
   });
 
   app.get('/v1/nodes', async (c) => {
-    const snapshot = await options.registry.listNodes();
+    const view = await options.fleet.read();
     const at = now();
     return c.json({
-      nodes: snapshot.nodes.map((node) => toNodeView(node, at, options.probeIntervalMs)),
-      rejected: snapshot.rejected,
-      generatedAt: new Date(at).toISOString(),
+      nodes: view.snapshot.nodes.map((node) => toNodeView(node, at, options.probeIntervalMs)),
+      rejected: view.snapshot.rejected,
+      source: view.source,
+      fetchedAt: new Date(view.fetchedAtMs).toISOString(),
+      ...(view.source === 'last-known-good' && { registryError: view.error.message }),
     });
   });
 

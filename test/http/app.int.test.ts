@@ -2,11 +2,16 @@ import { describe, expect, inject, it } from 'vitest';
 import { findFreePorts } from '../../src/fleet/free-ports.js';
 import { createApp } from '../../src/http/app.js';
 import type { NodeView } from '../../src/http/node-view.js';
+import { createCachedFleetView } from '../../src/registry/cached-fleet-view.js';
 import { createDynamoDbClients } from '../../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
+import type { HealthRegistry } from '../../src/registry/health-registry.js';
+import { eventually } from '../support/eventually.js';
 import { freshRegistry } from '../support/registry.js';
 
 const fleet = inject('fleet');
+const viewOf = (registry: Pick<HealthRegistry, 'listNodes'>) =>
+  createCachedFleetView({ registry, ttlMs: 1_000, clock: Date.now });
 
 async function unreachableRegistry(): Promise<DynamoDbHealthRegistry> {
   const [port] = await findFreePorts(1);
@@ -31,7 +36,7 @@ describe('HTTP API', () => {
     const registeredAt = new Date('2026-11-26T12:00:00.000Z');
     await registry.registerNode({ id: 'b1', endpoint: 'amqp://10.0.1.5:5672' }, registeredAt);
     const app = createApp({
-      registry,
+      fleet: viewOf(registry),
       probeIntervalMs: 1_000,
       now: () => registeredAt.getTime() + 3_001,
     });
@@ -55,17 +60,19 @@ describe('HTTP API', () => {
 
   it('reports ready on /healthz when the registry answers', async () => {
     const { registry } = await freshRegistry();
-    const response = await createApp({ registry, probeIntervalMs: 1_000 }).request('/healthz');
+    const response = await createApp({ fleet: viewOf(registry), probeIntervalMs: 1_000 }).request(
+      '/healthz',
+    );
 
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: 'ready',
-      registry: { reachable: true, nodes: 0 },
+      registry: { reachable: true, source: 'fresh', nodes: 0 },
     });
   });
 
   it('answers 503 JSON without internals when the registry is unreachable', async () => {
-    const app = createApp({ registry: await unreachableRegistry(), probeIntervalMs: 1_000 });
+    const app = createApp({ fleet: viewOf(await unreachableRegistry()), probeIntervalMs: 1_000 });
 
     const nodes = await app.request('/v1/nodes');
     const health = await app.request('/healthz');
@@ -92,26 +99,63 @@ describe('HTTP API', () => {
     ['PUT', '/healthz', 405, 'method_not_allowed'],
   ])('answers %s %s with %i and a JSON error', async (method, path, status, code) => {
     const { registry } = await freshRegistry();
-    const response = await createApp({ registry, probeIntervalMs: 1_000 }).request(path, {
-      method,
-    });
+    const response = await createApp({ fleet: viewOf(registry), probeIntervalMs: 1_000 }).request(
+      path,
+      {
+        method,
+      },
+    );
 
     expect(response.status).toBe(status);
     expect(await response.json()).toEqual({ error: { code, message: expect.any(String) } });
     if (status === 405) expect(response.headers.get('allow')).toBe('GET, HEAD');
   });
 
+  it('keeps serving the last known good fleet, and says so, when the registry stops answering', async () => {
+    const { registry } = await freshRegistry();
+    await registry.registerNode({ id: 'b1', endpoint: 'amqp://10.0.1.5:5672' }, new Date());
+    const unreachable = await unreachableRegistry();
+    let target: Pick<HealthRegistry, 'listNodes'> = registry;
+    const app = createApp({
+      fleet: createCachedFleetView({
+        registry: { listNodes: () => target.listNodes() },
+        ttlMs: 0,
+        clock: Date.now,
+      }),
+      probeIntervalMs: 1_000,
+    });
+    await app.request('/v1/nodes');
+
+    target = unreachable;
+    const body = await eventually(async () => {
+      const response = await app.request('/v1/nodes');
+      const json = (await response.json()) as {
+        source: string;
+        nodes: NodeView[];
+        registryError?: string;
+      };
+      if (json.source !== 'last-known-good') throw new Error(`still ${json.source}`);
+      return json;
+    });
+    const health = await app.request('/healthz');
+
+    expect(body.nodes.map((node) => node.id)).toEqual(['b1']);
+    expect(body.registryError).toMatch(/cannot read the fleet/);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({
+      status: 'ready',
+      registry: { reachable: false, source: 'last-known-good' },
+    });
+  });
+
   it('hides internal errors behind a 500 internal_error and hands them to onInternalError', async () => {
     const seen: unknown[] = [];
-    class FailingRegistry extends DynamoDbHealthRegistry {
-      override listNodes(): never {
-        throw new Error('secret detail at /srv/x.ts:12');
-      }
-    }
-    const { clients, tableName } = await freshRegistry();
-    const failing = new FailingRegistry({ client: clients.documentClient, tableName });
+    const broken = {
+      read: () => Promise.reject(new Error('secret detail at /srv/x.ts:12')),
+      invalidate: () => undefined,
+    };
     const app = createApp({
-      registry: failing,
+      fleet: broken,
       probeIntervalMs: 1_000,
       onInternalError: (e) => seen.push(e),
     });
