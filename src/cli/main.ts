@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { DEV_USAGE, runDev } from './dev-command.js';
+import { runNodes } from './nodes-command.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `Usage: warren <command> [options]
 
 Commands:
   dev          run a local fleet of independent RabbitMQ brokers with the registry and HTTP API
+  nodes        list the brokers in the registry (nodes list [--json]), register one
+               (nodes register <id> <amqp-url>), or set its admin state
+               (nodes drain | undrain | maintenance | retire <id>)
 
 Run "warren <command> --help" for a command's options.`;
 
@@ -32,6 +36,8 @@ export async function main(
     switch (command) {
       case 'dev':
         return await runDev(args, out);
+      case 'nodes':
+        return await runNodes(args, out);
       case '--version':
       case '-v':
         out(version());

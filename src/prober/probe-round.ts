@@ -52,11 +52,20 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
     targets.map(async (node) => {
       const delayMs = Math.floor(random() * (options.jitterMs ?? 0));
       if (delayMs > 0) await sleep(delayMs);
-      const outcome = await options.probe({
+      const target = {
         id: node.id,
         endpoint: node.endpoint,
         ...(node.managementEndpoint && { managementEndpoint: node.managementEndpoint }),
-      });
+      };
+      // Probes report failures as data; one that throws anyway must not sink the whole round.
+      const outcome = await options.probe(target).catch(
+        (error: unknown): ProbeOutcome => ({
+          result: 'failed',
+          stage: 'tcp',
+          severity: 'soft',
+          reason: `probe error: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
       return [node.id, outcome] as const;
     }),
   );
