@@ -57,7 +57,8 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
         endpoint: node.endpoint,
         ...(node.managementEndpoint && { managementEndpoint: node.managementEndpoint }),
       };
-      // Probes report failures as data; one that throws anyway must not sink the whole round.
+      // Probes report failures as data; one that throws anyway must not sink the whole round. Counted
+      // at the first stage, so a prober bug that throws for every broker reads as "suspect the prober".
       const outcome = await options.probe(target).catch(
         (error: unknown): ProbeOutcome => ({
           result: 'failed',
