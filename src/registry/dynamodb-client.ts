@@ -20,6 +20,8 @@ export function createDynamoDbClients(
     ...(local && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
     region: options.region ?? (local ? 'us-east-1' : undefined),
     maxAttempts: 3,
+    // A registry that drops packets must fail a read in seconds, not hang the prober or the CLI.
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
   });
   const documentClient = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

@@ -93,13 +93,14 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
           ...buildUpdate({
             set: {
               endpoint: formatEndpoint(endpoint),
-              labels: registration.labels ?? {},
+              ...(registration.labels && { labels: registration.labels }),
               ...(registration.managementEndpoint && {
                 managementEndpoint: registration.managementEndpoint,
               }),
               ...(registration.az && { az: registration.az }),
             },
             setIfAbsent: {
+              ...(!registration.labels && { labels: {} }),
               health: { state: 'initial' },
               admin: { state: 'active', since: at },
               registeredAt: at,

@@ -5,7 +5,7 @@ import { InvalidNodeIdError } from '../../src/core/node-id.js';
 import { findFreePorts } from '../../src/fleet/free-ports.js';
 import { createDynamoDbClients } from '../../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
-import { RegistryUnavailableError } from '../../src/registry/health-registry.js';
+import { NodeNotFoundError, RegistryUnavailableError } from '../../src/registry/health-registry.js';
 import { freshRegistry } from '../support/registry.js';
 
 const at = new Date('2026-11-26T12:00:00.000Z');
@@ -40,7 +40,7 @@ describe('DynamoDbHealthRegistry', () => {
     ]);
   });
 
-  it('re-registering updates the endpoint and leaves health and admin state alone', async () => {
+  it('re-registering updates the endpoint and leaves health, admin state and unmentioned labels alone', async () => {
     const { registry, clients, tableName } = await freshRegistry();
     await registry.registerNode({ id: 'b1', endpoint: 'amqp://10.0.1.5:5672' }, at);
     await clients.documentClient.send(
@@ -60,6 +60,9 @@ describe('DynamoDbHealthRegistry', () => {
       { id: 'b1', endpoint: 'amqp://10.0.9.9:5673' },
       new Date(),
     );
+    const labels = { rack: 'r1' };
+    await registry.registerNode({ id: 'b1', endpoint: 'amqp://10.0.9.9:5673', labels }, new Date());
+    await registry.registerNode({ id: 'b1', endpoint: 'amqp://10.0.9.9:5673' }, new Date());
 
     const [node] = (await registry.listNodes()).nodes;
     expect(outcome).toBe('updated');
@@ -72,6 +75,109 @@ describe('DynamoDbHealthRegistry', () => {
     });
     expect(node?.probeSeq).toBe(7);
     expect(node?.registeredAt).toBe(at.toISOString());
+    expect(node?.labels).toEqual({ rack: 'r1' });
+  });
+
+  describe('health writes', () => {
+    const record = {
+      health: { state: 'healthy' as const, since: at.toISOString() },
+      consecutiveSuccesses: 1,
+      consecutiveFailures: 0,
+      flapCount: 0,
+      lastTransitionAt: at.toISOString(),
+    };
+    const write = {
+      id: 'b1',
+      expectedVersion: 0,
+      probeSeq: 10,
+      record,
+      probedAt: at.toISOString(),
+      latencyMs: 1.5,
+    };
+
+    it('lands with the expected version and a newer probe sequence, and bumps the version', async () => {
+      const { registry } = await freshRegistry();
+      await registry.registerNode({ id: 'b1', endpoint: 'amqp://10.0.1.5:5672' }, at);
+
+      expect(await registry.recordHealth(write)).toBe('written');
+
+      const [node] = (await registry.listNodes()).nodes;
+      expect(node).toMatchObject({
+        health: record.health,
+        probeSeq: 10,
+        version: 1,
+        latencyMs: 1.5,
+        lastProbeAt: at.toISOString(),
+      });
+    });
+
+    it.each([
+      ['a stale version', { expectedVersion: 0, probeSeq: 20 }],
+      ['an older probe sequence', { expectedVersion: 1, probeSeq: 5 }],
+      ['the same probe sequence', { expectedVersion: 1, probeSeq: 10 }],
+    ])('is refused as a conflict with %s', async (_, change) => {
+      const { registry } = await freshRegistry();
+      await registry.registerNode({ id: 'b1', endpoint: 'amqp://10.0.1.5:5672' }, at);
+      await registry.recordHealth(write);
+
+      expect(
+        await registry.recordHealth({
+          ...write,
+          ...change,
+          record: { ...record, consecutiveFailures: 3 },
+        }),
+      ).toBe('conflict');
+      expect((await registry.listNodes()).nodes[0]).toMatchObject({
+        version: 1,
+        probeSeq: 10,
+        consecutiveFailures: 0,
+      });
+    });
+
+    it('is refused for a broker that is not registered, without creating it', async () => {
+      const { registry } = await freshRegistry();
+      expect(await registry.recordHealth(write)).toBe('conflict');
+      expect((await registry.listNodes()).nodes).toEqual([]);
+    });
+
+    it('never touches admin state, and admin writes never touch health', async () => {
+      const { registry } = await freshRegistry();
+      await registry.registerNode({ id: 'b1', endpoint: 'amqp://10.0.1.5:5672' }, at);
+      await registry.setAdminState('b1', 'maintenance', at);
+      await registry.recordHealth(write);
+      await registry.setAdminState('b1', 'draining', new Date('2026-11-26T13:00:00.000Z'));
+
+      const [node] = (await registry.listNodes()).nodes;
+      expect(node?.admin).toEqual({ state: 'draining', since: '2026-11-26T13:00:00.000Z' });
+      expect(node).toMatchObject({ health: record.health, version: 1, probeSeq: 10 });
+    });
+  });
+
+  it('refuses an admin change for an unknown broker with NodeNotFoundError', async () => {
+    const { registry } = await freshRegistry();
+    await expect(registry.setAdminState('b9', 'draining', at)).rejects.toBeInstanceOf(
+      NodeNotFoundError,
+    );
+    expect((await registry.listNodes()).nodes).toEqual([]);
+  });
+
+  it('gives the prober lease to one holder at a time until it expires or is released', async () => {
+    const { registry } = await freshRegistry();
+    const t = (seconds: number) => new Date(at.getTime() + seconds * 1000);
+
+    expect(await registry.acquireLease('a', t(0), 10_000)).toBe(true);
+    expect(await registry.acquireLease('b', t(5), 10_000)).toBe(false);
+    expect(await registry.acquireLease('a', t(5), 10_000, { probed: 3 })).toBe(true);
+    expect(await registry.acquireLease('b', t(14), 10_000)).toBe(false);
+    expect(await registry.acquireLease('b', t(16), 10_000)).toBe(true);
+    await registry.releaseLease('a', t(17));
+    expect((await registry.readLease())?.holder).toBe('b');
+    await registry.releaseLease('b', t(18));
+    expect(await registry.acquireLease('a', t(18.5), 10_000)).toBe(true);
+    expect(await registry.readLease()).toMatchObject({
+      holder: 'a',
+      expiresAt: t(28.5).toISOString(),
+    });
   });
 
   it('lists brokers in id order and reports a malformed item instead of failing the whole read', async () => {
