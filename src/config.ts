@@ -8,6 +8,11 @@ import { DEFAULT_REGISTRY_TABLE_NAME } from './registry/registry-table.js';
 export const ENV = {
   registryTable: 'WARREN_REGISTRY_TABLE',
   probeIntervalMs: 'WARREN_PROBE_INTERVAL_MS',
+  probeRounds: 'WARREN_PROBE_ROUNDS',
+  probeTimeoutMs: 'WARREN_PROBE_TIMEOUT_MS',
+  amqpSecretArn: 'WARREN_AMQP_SECRET_ARN',
+  amqpUsername: 'WARREN_AMQP_USERNAME',
+  amqpPassword: 'WARREN_AMQP_PASSWORD',
 } as const;
 
 /** Configuration that cannot be used; `message` names every bad variable. */
@@ -24,6 +29,23 @@ export interface FunctionConfig {
   readonly probeIntervalMs: number;
 }
 
+/** Where the prober gets the brokers' AMQP credentials: a secret in AWS, a plain pair locally. */
+export type AmqpCredentialsConfig =
+  | { readonly source: 'secret'; readonly secretArn: string }
+  | { readonly source: 'env'; readonly username: string; readonly password: string };
+
+export interface ProberConfig extends FunctionConfig {
+  /** Rounds per scheduled invocation, started `probeIntervalMs` apart. */
+  readonly probeRounds: number;
+  /** Overrides every probe stage's timeout; unset keeps the per-stage defaults. */
+  readonly probeTimeoutMs?: number;
+  readonly amqpCredentials: AmqpCredentialsConfig;
+}
+
+// CloudFormation and shells set optional variables to '' rather than leaving them out.
+const blankAsUnset = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema);
+
 const configSchema = z.object({
   [ENV.registryTable]: z
     .string()
@@ -37,6 +59,15 @@ const configSchema = z.object({
     .default(15_000),
 });
 
+const proberSchema = configSchema.extend({
+  [ENV.probeRounds]: z.coerce.number().int('must be a whole number').min(1).max(10).default(4),
+  [ENV.probeTimeoutMs]: blankAsUnset(
+    z.coerce.number().int('must be a whole number of milliseconds').min(100).max(10_000).optional(),
+  ),
+});
+
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+
 /**
  * Reads and validates function configuration from `env`.
  *
@@ -44,14 +75,63 @@ const configSchema = z.object({
  */
 export function readConfig(env: NodeJS.ProcessEnv): FunctionConfig {
   const result = configSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
-    );
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  }
+  if (!result.success) throw configError(problemsOf(result.error));
   return {
     registryTableName: result.data[ENV.registryTable],
     probeIntervalMs: result.data[ENV.probeIntervalMs],
   };
+}
+
+/**
+ * Reads the prober function's configuration: the common variables, rounds,
+ * the probe timeout and the AMQP credentials (a Secrets Manager ARN, or a
+ * username and password for local use). One ConfigError names every bad variable;
+ * no message ever contains a credential.
+ *
+ * @example const config = readProberConfig({ WARREN_AMQP_USERNAME: 'guest', WARREN_AMQP_PASSWORD: 'guest' }); // config.probeRounds === 4
+ */
+export function readProberConfig(env: NodeJS.ProcessEnv): ProberConfig {
+  const result = proberSchema.safeParse(env);
+  const credentials = readAmqpCredentials(env);
+  const problems = [
+    ...(result.success ? [] : problemsOf(result.error)),
+    ...(typeof credentials === 'string' ? [credentials] : []),
+  ];
+  if (!result.success || typeof credentials === 'string') throw configError(problems);
+  const timeoutMs = result.data[ENV.probeTimeoutMs];
+  return {
+    registryTableName: result.data[ENV.registryTable],
+    probeIntervalMs: result.data[ENV.probeIntervalMs],
+    probeRounds: result.data[ENV.probeRounds],
+    ...(timeoutMs !== undefined && { probeTimeoutMs: timeoutMs }),
+    amqpCredentials: credentials,
+  };
+}
+
+/** The credentials configuration, or the problem with it (naming variables, never values). */
+function readAmqpCredentials(env: NodeJS.ProcessEnv): AmqpCredentialsConfig | string {
+  const set = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const secretArn = set(ENV.amqpSecretArn);
+  const username = set(ENV.amqpUsername);
+  const password = set(ENV.amqpPassword);
+  if (secretArn !== undefined) {
+    if (username !== undefined || password !== undefined)
+      return `${ENV.amqpSecretArn}: set either it or ${ENV.amqpUsername} and ${ENV.amqpPassword}, not both`;
+    if (!SECRET_ARN.test(secretArn))
+      return `${ENV.amqpSecretArn}: must be a Secrets Manager secret ARN`;
+    return { source: 'secret', secretArn };
+  }
+  if (username !== undefined && password !== undefined)
+    return { source: 'env', username, password };
+  if (username !== undefined) return `${ENV.amqpPassword}: required with ${ENV.amqpUsername}`;
+  if (password !== undefined) return `${ENV.amqpUsername}: required with ${ENV.amqpPassword}`;
+  return `${ENV.amqpSecretArn} or ${ENV.amqpUsername} and ${ENV.amqpPassword}: the brokers' AMQP credentials are not configured`;
+}
+
+function problemsOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
+function configError(problems: readonly string[]): ConfigError {
+  return new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ENV, readConfig } from '../src/config.js';
+import { ConfigError, ENV, readConfig, readProberConfig } from '../src/config.js';
 
 describe('readConfig', () => {
   it('defaults the table name and the probe interval', () => {
@@ -26,5 +26,81 @@ describe('readConfig', () => {
   ])('rejects %s=%j with a ConfigError naming the variable', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(name);
+  });
+});
+
+describe('readProberConfig', () => {
+  const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:warren-amqp-AbCdEf';
+  const pair = { [ENV.amqpUsername]: 'warren', [ENV.amqpPassword]: 'hunter2' };
+  const problemWith = (env: NodeJS.ProcessEnv): string => {
+    try {
+      readProberConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('defaults to 4 rounds and the per-stage probe timeouts, with credentials from the pair', () => {
+    expect(readProberConfig(pair)).toEqual({
+      registryTableName: 'warren-registry',
+      probeIntervalMs: 15_000,
+      probeRounds: 4,
+      amqpCredentials: { source: 'env', username: 'warren', password: 'hunter2' },
+    });
+  });
+
+  it('reads rounds, a probe timeout and a secret ARN', () => {
+    const env = {
+      [ENV.probeRounds]: '2',
+      [ENV.probeTimeoutMs]: '1500',
+      [ENV.amqpSecretArn]: SECRET_ARN,
+    };
+    expect(readProberConfig(env)).toMatchObject({
+      probeRounds: 2,
+      probeTimeoutMs: 1_500,
+      amqpCredentials: { source: 'secret', secretArn: SECRET_ARN },
+    });
+  });
+
+  it('treats variables set to the empty string as unset', () => {
+    const env = { ...pair, [ENV.probeTimeoutMs]: '', [ENV.amqpSecretArn]: '' };
+    expect(readProberConfig(env)).not.toHaveProperty('probeTimeoutMs');
+    expect(readProberConfig(env).amqpCredentials.source).toBe('env');
+  });
+
+  it.each([
+    [{ [ENV.probeRounds]: '0' }, ENV.probeRounds],
+    [{ [ENV.probeRounds]: '11' }, ENV.probeRounds],
+    [{ [ENV.probeRounds]: 'four' }, ENV.probeRounds],
+    [{ [ENV.probeTimeoutMs]: '50' }, ENV.probeTimeoutMs],
+    [{ [ENV.probeTimeoutMs]: '60000' }, ENV.probeTimeoutMs],
+    [{ [ENV.probeIntervalMs]: 'soon' }, ENV.probeIntervalMs],
+  ])('rejects %j with a ConfigError naming %s', (env, name) => {
+    expect(problemWith({ ...pair, ...env })).toContain(`${name}:`);
+  });
+
+  it.each([
+    ['nothing', {}, [ENV.amqpSecretArn, ENV.amqpUsername, ENV.amqpPassword]],
+    ['only a username', { [ENV.amqpUsername]: 'warren' }, [ENV.amqpPassword]],
+    ['only a password', { [ENV.amqpPassword]: 'hunter2' }, [ENV.amqpUsername]],
+    ['a secret name, not an ARN', { [ENV.amqpSecretArn]: 'warren-amqp' }, [ENV.amqpSecretArn]],
+    ['both a secret and a pair', { ...pair, [ENV.amqpSecretArn]: SECRET_ARN }, [ENV.amqpSecretArn]],
+  ])('rejects credentials given as %s, naming the variables to set', (_case, env, names) => {
+    const message = problemWith(env);
+    for (const name of names) expect(message).toContain(name);
+  });
+
+  it('names every bad variable in one error and never repeats a credential', () => {
+    const message = problemWith({
+      [ENV.probeRounds]: '0',
+      [ENV.registryTable]: 'ab',
+      [ENV.amqpPassword]: 'hunter2',
+    });
+    expect(message).toContain(`${ENV.probeRounds}:`);
+    expect(message).toContain(`${ENV.registryTable}:`);
+    expect(message).toContain(`${ENV.amqpUsername}:`);
+    expect(message).not.toContain('hunter2');
   });
 });

@@ -4,6 +4,14 @@ import type { BrokerNode } from './broker-node.js';
 export const STALE_AFTER_INTERVALS = 3;
 
 /**
+ * The prober rewrites an unchanged broker once its last probe is this many
+ * intervals old: every second round in practice, so a running prober keeps
+ * every broker's last probe under about 2 intervals, well inside the 3 that
+ * make it stale.
+ */
+export const REFRESH_AFTER_INTERVALS = 1.5;
+
+/**
  * Whether a broker's health is too old to trust. A broker never probed is
  * judged from its registration time, so a registry whose prober never ran
  * turns stale too.

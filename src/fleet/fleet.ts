@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { formatEndpoint, parseAmqpUrl } from '../core/amqp-endpoint.js';
+import { REFRESH_AFTER_INTERVALS } from '../core/staleness.js';
 import { createApp } from '../http/app.js';
 import { serveApp } from '../http/serve-app.js';
 import { DEFAULT_PROBE_OPTIONS, probeBroker } from '../prober/probe-broker.js';
@@ -132,7 +133,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       registry,
       holder: `warren-dev-${process.pid}`,
       intervalMs: probeIntervalMs,
-      refreshAfterMs: 2 * probeIntervalMs,
+      refreshAfterMs: REFRESH_AFTER_INTERVALS * probeIntervalMs,
       jitterMs: Math.min(250, probeIntervalMs / 10),
       probe: (target) =>
         probeBroker(target, {

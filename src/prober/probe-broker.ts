@@ -96,7 +96,9 @@ export async function probeBroker(
       return { result: 'degraded', latencyMs: published.latencyMs, reason: alarms.reason };
     }
     if (published.latencyMs > options.degradedLatencyMs) {
-      const reason = `confirm took ${published.latencyMs.toFixed(1)} ms (over ${options.degradedLatencyMs} ms)`;
+      // The reason names the threshold, not the figure (that is `latencyMs`), so a
+      // steadily slow broker's record stays the same and is not rewritten every round.
+      const reason = `publish confirms slower than ${options.degradedLatencyMs} ms`;
       return { result: 'degraded', latencyMs: published.latencyMs, reason };
     }
     return { result: 'ok', latencyMs: published.latencyMs };
@@ -134,6 +136,17 @@ function checkTcp(
       ),
     );
   });
+}
+
+const AUTHENTICATION_REFUSED = 'authentication refused';
+
+/** Whether the broker refused the probe's credentials (they may have been rotated). */
+export function isAuthenticationRefused(outcome: ProbeOutcome): boolean {
+  return (
+    outcome.result === 'failed' &&
+    outcome.stage === 'amqp' &&
+    outcome.reason === AUTHENTICATION_REFUSED
+  );
 }
 
 function amqpFailure(error: unknown): ProbeOutcome {

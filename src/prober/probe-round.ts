@@ -20,6 +20,7 @@ export interface ProbeRoundOptions {
 
 export interface RoundSummary {
   readonly startedAt: string;
+  /** From the fleet read to the last write. */
   readonly durationMs: number;
   readonly probed: number;
   readonly writes: number;
@@ -83,6 +84,7 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
   const written = await Promise.all(
     plan.writes.map((write) => options.registry.recordHealth(write)),
   );
+  const finishedAt = clock();
 
   const planned = new Map(plan.writes.map((write) => [write.id, write.record.health]));
   const eligible = targets.filter((node) =>
@@ -90,7 +92,7 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
   );
   return {
     startedAt: startedAt.toISOString(),
-    durationMs: now.getTime() - startedAt.getTime(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
     probed: targets.length,
     writes: written.filter((result) => result === 'written').length,
     conflicts: written.filter((result) => result === 'conflict').length,

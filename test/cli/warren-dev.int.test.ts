@@ -43,9 +43,7 @@ describe('npm start (warren dev)', () => {
       }
       expect(await erlangVms(dataDir)).toHaveLength(3);
     } finally {
-      // SIGTERM the warren process itself (npm only relays signals); npm exits with its code.
-      const pid = (await cli.fleet().catch(() => undefined))?.pid ?? cli.child.pid;
-      if (pid !== undefined) process.kill(pid, 'SIGTERM');
+      await cli.signal('SIGTERM');
       await cli.exited;
     }
 

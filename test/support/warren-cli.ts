@@ -12,6 +12,11 @@ export interface RunningCli {
   /** Everything printed so far, stdout and stderr interleaved. */
   output(): string;
   readonly exited: Promise<unknown>;
+  /**
+   * Sends `signal` to the warren process itself when it has written fleet.json,
+   * else to the whole process group (npm does not relay signals to its child).
+   */
+  signal(signal: NodeJS.Signals): Promise<void>;
   /** Resolves with the API URL from the ready line. */
   ready(timeoutMs?: number): Promise<string>;
   /** The fleet description the running warren wrote. */
@@ -20,7 +25,12 @@ export interface RunningCli {
 
 /** Spawns a command from the repository root (e.g. `npm start -- …` or `node bin/warren.js dev …`). */
 export function spawnCli(command: string, args: readonly string[], dataDir: string): RunningCli {
-  const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so a test can always reach whatever npm started.
+  const child = spawn(command, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   const append = (chunk: Buffer) => {
     output += chunk.toString();
@@ -28,10 +38,21 @@ export function spawnCli(command: string, args: readonly string[], dataDir: stri
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   const exited = once(child, 'exit');
+  const fleet = async () =>
+    JSON.parse(await readFile(join(dataDir, 'fleet.json'), 'utf8')) as FleetDescription;
   return {
     child,
     output: () => output,
     exited,
+    signal: async (signal) => {
+      const pid = (await fleet().catch(() => undefined))?.pid;
+      try {
+        if (pid !== undefined) process.kill(pid, signal);
+        else if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    },
     ready: (timeoutMs = 60_000) =>
       eventually(
         async () => {
