@@ -6,7 +6,8 @@ Shows the brokers in the health registry and changes their admin state.
 Commands:
   list                        every broker: endpoint, health, admin state, last probe, latency
   register <id> <amqp-url>    add a broker (admin active, health initial), or update an existing
-                              one's endpoint and labels, leaving its health and admin state alone
+                              one's endpoint (and labels, when given), leaving its health and
+                              admin state alone
   drain <id>                  set admin state draining
   undrain <id>                set admin state active
   maintenance <id>            set admin state maintenance

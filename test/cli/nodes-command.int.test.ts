@@ -63,6 +63,7 @@ describe('warren nodes', () => {
       '--label',
       'tier=gold',
     );
+    // Re-registering moves the endpoint and keeps the labels it does not mention.
     const again = await nodes('register', 'b4', 'amqp://mq4.internal:5673');
     const table = await nodes('list');
     const document = await listJson();
@@ -86,7 +87,7 @@ describe('warren nodes', () => {
         endpoint: 'amqp://mq4.internal:5673',
         managementEndpoint: 'http://mq4.internal:15672',
         az: 'eu-west-1a',
-        labels: {},
+        labels: { tier: 'gold' },
         health: { state: 'initial' },
         admin: { state: 'active', since: expect.any(String) },
         stale: false,
