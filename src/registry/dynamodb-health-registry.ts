@@ -133,7 +133,11 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
         ...(write.latencyMs !== undefined && { latencyMs: write.latencyMs }),
       },
       increment: ['version'],
-      ...(!record.holdDownUntil && { remove: ['holdDownUntil'] }),
+      // A probe that measured no latency clears the old figure rather than leave a dead broker looking fast.
+      remove: [
+        ...(record.holdDownUntil ? [] : ['holdDownUntil']),
+        ...(write.latencyMs === undefined ? ['latencyMs'] : []),
+      ],
       condition: {
         expression:
           'attribute_exists(#pk) AND #version = :expectedVersion AND #probeSeq < :probeSeq',

@@ -111,6 +111,17 @@ describe('DynamoDbHealthRegistry', () => {
       });
     });
 
+    it('clears the latency when a probe measured none, so a dead broker does not look fast', async () => {
+      const { registry } = await freshRegistry();
+      await registry.registerNode({ id: 'b1', endpoint: 'amqp://10.0.1.5:5672' }, at);
+      await registry.recordHealth(write);
+      const { latencyMs: _none, ...failed } = write;
+
+      await registry.recordHealth({ ...failed, expectedVersion: 1, probeSeq: 11 });
+
+      expect((await registry.listNodes()).nodes[0]).not.toHaveProperty('latencyMs');
+    });
+
     it.each([
       ['a stale version', { expectedVersion: 0, probeSeq: 20 }],
       ['an older probe sequence', { expectedVersion: 1, probeSeq: 5 }],
