@@ -3,24 +3,20 @@ import type { BrokerNode } from '../../src/core/broker-node.js';
 import { DEFAULT_HEALTH_POLICY } from '../../src/core/health-transition.js';
 import type { ProbeOutcome } from '../../src/core/probe-outcome.js';
 import { planRound } from '../../src/core/probe-round-plan.js';
+import { brokerNode } from '../support/broker-node.js';
 
 const now = new Date('2026-11-26T12:00:30.000Z');
-const node = (id: string, overrides: Partial<BrokerNode> = {}): BrokerNode => ({
-  id,
-  endpoint: `amqp://10.0.0.${id.slice(1)}:5672`,
-  labels: {},
-  health: { state: 'healthy', since: '2026-11-26T11:00:00.000Z' },
-  admin: { state: 'active', since: '2026-11-26T11:00:00.000Z' },
-  registeredAt: '2026-11-26T11:00:00.000Z',
-  lastProbeAt: '2026-11-26T12:00:20.000Z',
-  lastTransitionAt: '2026-11-26T11:00:00.000Z',
-  consecutiveSuccesses: 2,
-  consecutiveFailures: 0,
-  flapCount: 0,
-  probeSeq: 100,
-  version: 7,
-  ...overrides,
-});
+/** A broker healthy since long ago, last probed 10 s before `now`. */
+const node = (id: string, overrides: Partial<BrokerNode> = {}): BrokerNode =>
+  brokerNode(id, {
+    health: { state: 'healthy', since: '2026-11-26T11:00:00.000Z' },
+    lastProbeAt: '2026-11-26T12:00:20.000Z',
+    lastTransitionAt: '2026-11-26T11:00:00.000Z',
+    consecutiveSuccesses: 2,
+    probeSeq: 100,
+    version: 7,
+    ...overrides,
+  });
 const ok: ProbeOutcome = { result: 'ok', latencyMs: 1.234 };
 const refused: ProbeOutcome = {
   result: 'failed',

@@ -3,7 +3,7 @@ import type { ProberContext, ProberHandlerResult } from '../../functions/prober.
 import { ENV } from '../../src/config.js';
 import type { ProberInvocationResult } from '../../src/prober/prober-invocation.js';
 import type { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
-import { freshRegistry } from '../support/registry.js';
+import { freshFleetRegistry } from '../support/registry.js';
 
 const fleet = inject('fleet');
 const scheduledEvent = {
@@ -24,17 +24,7 @@ const context = (awsRequestId: string): ProberContext => ({
 
 /** A fresh table listing the harness brokers, and the environment the prober stack would set. */
 async function deployment(): Promise<DynamoDbHealthRegistry> {
-  const { registry, tableName } = await freshRegistry();
-  for (const broker of fleet.brokers) {
-    await registry.registerNode(
-      {
-        id: broker.id,
-        endpoint: broker.endpoint,
-        ...(broker.managementEndpoint && { managementEndpoint: broker.managementEndpoint }),
-      },
-      new Date(),
-    );
-  }
+  const { registry, tableName } = await freshFleetRegistry();
   vi.stubEnv(ENV.registryTable, tableName);
   vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', fleet.registry.endpoint);
   vi.stubEnv('AWS_REGION', 'eu-west-1');

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { BrokerNode } from '../../src/core/broker-node.js';
 import { DEFAULT_PROBE_OPTIONS } from '../../src/prober/probe-broker.js';
 import {
   type ProberInvocationOptions,
@@ -7,25 +6,14 @@ import {
   runProberInvocation,
 } from '../../src/prober/prober-invocation.js';
 import type { HealthRegistry, ProberLease } from '../../src/registry/health-registry.js';
+import { brokerNode } from '../support/broker-node.js';
 
 const T0 = Date.parse('2026-11-26T12:00:00.000Z');
 const INTERVAL_MS = 15_000;
 const BUDGET_MS = 16_000;
 const PROBE_MS = 2_000;
 
-const node = (id: string): BrokerNode => ({
-  id,
-  endpoint: `amqp://10.0.0.${id.slice(1)}:5672`,
-  labels: {},
-  health: { state: 'initial' },
-  admin: { state: 'active', since: '2026-11-26T11:00:00.000Z' },
-  registeredAt: '2026-11-26T11:00:00.000Z',
-  consecutiveSuccesses: 0,
-  consecutiveFailures: 0,
-  flapCount: 0,
-  probeSeq: 0,
-  version: 0,
-});
+const node = (id: string) => brokerNode(id);
 
 /**
  * The registry behaviour an invocation relies on, in memory: the lease with the

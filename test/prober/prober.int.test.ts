@@ -11,7 +11,7 @@ import { type RoundSummary, runProbeRound } from '../../src/prober/probe-round.j
 import { startProberLoop } from '../../src/prober/prober-loop.js';
 import type { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import { eventually } from '../support/eventually.js';
-import { freshRegistry } from '../support/registry.js';
+import { freshFleetRegistry, freshRegistry } from '../support/registry.js';
 
 const fleet = inject('fleet');
 const probeOptions = {
@@ -30,21 +30,7 @@ function local(id: string) {
   return { ...broker, local: broker.local };
 }
 
-/** A fresh registry listing the harness brokers, as a deployment's registry would. */
-async function fleetRegistry(): Promise<DynamoDbHealthRegistry> {
-  const { registry } = await freshRegistry();
-  for (const broker of fleet.brokers) {
-    await registry.registerNode(
-      {
-        id: broker.id,
-        endpoint: broker.endpoint,
-        ...(broker.managementEndpoint && { managementEndpoint: broker.managementEndpoint }),
-      },
-      new Date(),
-    );
-  }
-  return registry;
-}
+const fleetRegistry = async () => (await freshFleetRegistry()).registry;
 
 const round = (registry: DynamoDbHealthRegistry) =>
   runProbeRound({ registry, probe, refreshAfterMs: 60_000 });

@@ -1,31 +1,18 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { BrokerNode } from '../../src/core/broker-node.js';
 import { createCachedFleetView, type FleetView } from '../../src/registry/cached-fleet-view.js';
 import {
   type FleetSnapshot,
   type HealthRegistry,
   RegistryUnavailableError,
 } from '../../src/registry/health-registry.js';
+import { brokerNode } from '../support/broker-node.js';
 
 const TTL_MS = 1_000;
 const T0 = Date.parse('2026-11-26T12:00:00.000Z');
 
 function snapshot(...ids: string[]): FleetSnapshot {
-  const node = (id: string): BrokerNode => ({
-    id,
-    endpoint: 'amqp://10.0.0.1:5672',
-    labels: {},
-    health: { state: 'initial' },
-    admin: { state: 'active', since: '2026-11-26T11:00:00.000Z' },
-    registeredAt: '2026-11-26T11:00:00.000Z',
-    consecutiveSuccesses: 0,
-    consecutiveFailures: 0,
-    flapCount: 0,
-    probeSeq: 0,
-    version: 0,
-  });
-  return { nodes: ids.map(node), rejected: [] };
+  return { nodes: ids.map((id) => brokerNode(id)), rejected: [] };
 }
 
 /**

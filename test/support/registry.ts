@@ -19,3 +19,19 @@ export async function freshRegistry(): Promise<{
     tableName,
   };
 }
+
+/** A fresh registry listing the harness brokers, as a deployment's registry would. */
+export async function freshFleetRegistry(): Promise<Awaited<ReturnType<typeof freshRegistry>>> {
+  const fresh = await freshRegistry();
+  for (const broker of inject('fleet').brokers) {
+    await fresh.registry.registerNode(
+      {
+        id: broker.id,
+        endpoint: broker.endpoint,
+        ...(broker.managementEndpoint && { managementEndpoint: broker.managementEndpoint }),
+      },
+      new Date(),
+    );
+  }
+  return fresh;
+}
