@@ -37,6 +37,8 @@ export interface BrokerNode {
   readonly consecutiveFailures: number;
   readonly flapCount: number;
   readonly holdDownUntil?: string;
+  /** When a publisher last reported this broker failing; superseded by the next probe. */
+  readonly outlierReportedAt?: string;
   /** Sequence number of the probe that last wrote health; only ever grows. */
   readonly probeSeq: number;
   /** Optimistic-locking version of the item; every write increments it. */

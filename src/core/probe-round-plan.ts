@@ -1,5 +1,6 @@
 import type { BrokerNode, HealthStateName } from './broker-node.js';
 import { type HealthPolicy, type HealthRecord, nextHealth } from './health-transition.js';
+import { hasOutlierReport } from './node-selection.js';
 import type { ProbeOutcome } from './probe-outcome.js';
 
 /**
@@ -68,8 +69,11 @@ export function planRound(input: RoundInput): RoundPlan {
     const step = nextHealth(current, outcome, input.policy, input.now);
     if (step.transition) transitions.push({ id: node.id, ...step.transition });
     const lastProbe = Date.parse(node.lastProbeAt ?? '');
+    // A publisher's outlier report holds until a probe supersedes it: answer it this round.
     const refreshDue =
-      Number.isNaN(lastProbe) || input.now.getTime() - lastProbe >= input.refreshAfterMs;
+      Number.isNaN(lastProbe) ||
+      input.now.getTime() - lastProbe >= input.refreshAfterMs ||
+      hasOutlierReport(node);
     if (!refreshDue && sameRecord(step.record, current)) continue;
     writes.push({
       id: node.id,

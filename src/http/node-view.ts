@@ -1,5 +1,6 @@
 import { redactAmqpUrl } from '../core/amqp-endpoint.js';
 import type { AdminState, BrokerNode, HealthState } from '../core/broker-node.js';
+import { hasOutlierReport } from '../core/node-selection.js';
 import { isStale } from '../core/staleness.js';
 
 /** A broker as `GET /v1/nodes` shows it. */
@@ -18,6 +19,8 @@ export interface NodeView {
   readonly consecutiveSuccesses: number;
   readonly flapCount: number;
   readonly holdDownUntil: string | null;
+  /** A publisher's latest report of this broker failing, when newer than its last probe. */
+  readonly outlierReportedAt: string | null;
   readonly registeredAt: string;
 }
 
@@ -37,6 +40,7 @@ export function toNodeView(node: BrokerNode, nowMs: number, probeIntervalMs: num
     consecutiveSuccesses: node.consecutiveSuccesses,
     flapCount: node.flapCount,
     holdDownUntil: node.holdDownUntil ?? null,
+    outlierReportedAt: hasOutlierReport(node) ? (node.outlierReportedAt ?? null) : null,
     registeredAt: node.registeredAt,
   };
 }

@@ -61,6 +61,11 @@ export interface HealthRegistry {
   registerNode(registration: NodeRegistration, now: Date): Promise<'created' | 'updated'>;
   /** Writes probe results; `conflict` when the item moved on (newer probe, other prober). Never touches admin state. */
   recordHealth(write: HealthWrite): Promise<'written' | 'conflict'>;
+  /**
+   * A publisher saw this broker fail (passive outlier detection): other publishers
+   * avoid it until the prober's next probe of it. Touches neither health nor admin state.
+   */
+  reportOutlier(id: string, now: Date): Promise<void>;
   /** An operator's decision; never touches health. Throws NodeNotFoundError for an unknown id. */
   setAdminState(id: string, state: AdminStateName, now: Date): Promise<void>;
   /** Takes or renews the prober lease; false while another holder's lease is unexpired. */

@@ -31,6 +31,7 @@ const nodeItemSchema = z.object({
   consecutiveFailures: count,
   flapCount: count,
   holdDownUntil: timestamp.optional(),
+  outlierReportedAt: timestamp.optional(),
   probeSeq: count,
   version: count,
 });

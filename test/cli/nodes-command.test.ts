@@ -186,6 +186,7 @@ function view(overrides: Partial<NodeView> = {}): NodeView {
     consecutiveSuccesses: 2,
     flapCount: 0,
     holdDownUntil: null,
+    outlierReportedAt: null,
     registeredAt: secondsAgo(7200),
     ...overrides,
   };

@@ -47,6 +47,7 @@ function memoryRegistry(options: { failWritesFromRound?: number } = {}) {
       lease && { holder: lease.holder, expiresAt: new Date(lease.expiresAtMs).toISOString() },
     registerNode: () => Promise.reject(new Error('not used by the prober')),
     setAdminState: () => Promise.reject(new Error('not used by the prober')),
+    reportOutlier: () => Promise.reject(new Error('not used by the prober')),
   };
   return {
     registry,

@@ -25,3 +25,28 @@ export async function drain(channel: Channel, queue: string): Promise<string[]> 
     bodies.push(message.content.toString());
   }
 }
+
+/** Takes every message off `queue` on each broker, returning message ids by broker id. */
+export async function drainIds(
+  brokers: readonly { id: string; url: string }[],
+  queue: string,
+): Promise<Map<string, string[]>> {
+  const byBroker = new Map<string, string[]>();
+  for (const broker of brokers) {
+    const ids = await withChannel(broker.url, async (channel) => {
+      const found: string[] = [];
+      for (;;) {
+        const message = await channel.get(queue, { noAck: true });
+        if (message === false) return found;
+        found.push(String(message.properties.messageId));
+      }
+    });
+    byBroker.set(broker.id, ids);
+  }
+  return byBroker;
+}
+
+/** Empties `queue` on every broker. */
+export async function purgeEverywhere(urls: readonly string[], queue: string): Promise<void> {
+  for (const url of urls) await withChannel(url, (channel) => channel.purgeQueue(queue));
+}

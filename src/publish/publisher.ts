@@ -1,0 +1,37 @@
+/**
+ * The publish contract shared by the in-process library, the HTTP API and the
+ * Lambda's direct invoke.
+ */
+
+/** Where messages go: a queue (through the default exchange) or an exchange with a routing key. */
+export type Destination =
+  | { readonly kind: 'queue'; readonly queue: string }
+  | { readonly kind: 'exchange'; readonly exchange: string; readonly routingKey: string };
+
+export interface PublishMessage {
+  /** Becomes the AMQP `messageId`; a UUIDv7 is generated when absent. Stable across retries. */
+  readonly id?: string;
+  /** Any JSON value; sent as `application/json`. */
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Messages with the same key go to the same broker while it is healthy, in order. */
+  readonly key?: string;
+}
+
+export type MessageResult =
+  | { readonly id: string; readonly status: 'accepted'; readonly node: string }
+  | { readonly id: string; readonly status: 'failed'; readonly error: string };
+
+export interface PublishOptions {
+  /** The whole call's budget, retries included. */
+  readonly deadlineMs?: number;
+}
+
+/** Sends messages to a healthy broker, failing over to others; `accepted` means a broker confirmed it. */
+export interface Publisher {
+  publish(
+    destination: Destination,
+    messages: readonly PublishMessage[],
+    options?: PublishOptions,
+  ): Promise<MessageResult[]>;
+}
