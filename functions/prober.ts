@@ -8,9 +8,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { createAmqpCredentialsSource } from '../src/amqp/amqp-credentials.js';
 import { ConfigError, type ProberConfig, readProberConfig } from '../src/config.js';
 import { REFRESH_AFTER_INTERVALS } from '../src/core/staleness.js';
-import { createAmqpCredentialsSource } from '../src/prober/amqp-credentials.js';
 import {
   DEFAULT_PROBE_OPTIONS,
   isAuthenticationRefused,

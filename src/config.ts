@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { DEFAULT_PUBLISH_LIMITS, type PublishLimits } from './http/publish-limits.js';
 import { DEFAULT_REGISTRY_TABLE_NAME } from './registry/registry-table.js';
+import { defaultTopology, parseTopology, TopologyError } from './topology/load-topology.js';
+import type { Topology } from './topology/topology.js';
 
 /**
  * Environment variables the Lambda functions read. The CDK stacks set them by
@@ -13,6 +16,10 @@ export const ENV = {
   amqpSecretArn: 'WARREN_AMQP_SECRET_ARN',
   amqpUsername: 'WARREN_AMQP_USERNAME',
   amqpPassword: 'WARREN_AMQP_PASSWORD',
+  topology: 'WARREN_TOPOLOGY',
+  maxMessages: 'WARREN_MAX_MESSAGES',
+  maxMessageBytes: 'WARREN_MAX_MESSAGE_BYTES',
+  maxRequestBytes: 'WARREN_MAX_REQUEST_BYTES',
 } as const;
 
 /** Configuration that cannot be used; `message` names every bad variable. */
@@ -27,6 +34,13 @@ export interface FunctionConfig {
   readonly registryTableName: string;
   /** How often the prober probes; readers call health stale after three intervals. */
   readonly probeIntervalMs: number;
+}
+
+export interface PublishConfig extends FunctionConfig {
+  readonly publishLimits: PublishLimits;
+  readonly amqpCredentials: AmqpCredentialsConfig;
+  /** The declared destinations: `WARREN_TOPOLOGY` (definitions JSON), else the default topology. */
+  readonly topology: Topology;
 }
 
 /** Where the prober gets the brokers' AMQP credentials: a secret in AWS, a plain pair locally. */
@@ -66,6 +80,24 @@ const proberSchema = configSchema.extend({
   ),
 });
 
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  blankAsUnset(z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback));
+
+// Upper bounds: RabbitMQ 4's default max_message_size is 16 MiB; a request is held in memory whole.
+const publishSchema = configSchema.extend({
+  [ENV.maxMessages]: wholeNumber(1, 10_000, DEFAULT_PUBLISH_LIMITS.maxMessages),
+  [ENV.maxMessageBytes]: wholeNumber(
+    1_024,
+    16 * 1024 * 1024,
+    DEFAULT_PUBLISH_LIMITS.maxMessageBytes,
+  ),
+  [ENV.maxRequestBytes]: wholeNumber(
+    1_024,
+    64 * 1024 * 1024,
+    DEFAULT_PUBLISH_LIMITS.maxRequestBytes,
+  ),
+});
+
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 
 /**
@@ -80,6 +112,50 @@ export function readConfig(env: NodeJS.ProcessEnv): FunctionConfig {
     registryTableName: result.data[ENV.registryTable],
     probeIntervalMs: result.data[ENV.probeIntervalMs],
   };
+}
+
+/**
+ * Reads the publish function's configuration: the common variables, the
+ * request limits (defaults: 500 messages, 256 KiB per message, 5 MiB per
+ * request), the AMQP credentials and the topology.
+ *
+ * @example const { publishLimits } = readPublishConfig({ ...process.env, WARREN_MAX_MESSAGES: '100' }); // publishLimits.maxMessages === 100
+ */
+export function readPublishConfig(env: NodeJS.ProcessEnv): PublishConfig {
+  const result = publishSchema.safeParse(env);
+  const credentials = readAmqpCredentials(env);
+  const topology = readTopology(env);
+  const problems = [
+    ...(result.success ? [] : problemsOf(result.error)),
+    ...(typeof credentials === 'string' ? [credentials] : []),
+    ...(topology instanceof TopologyError ? [`${ENV.topology}: ${topology.message}`] : []),
+  ];
+  if (!result.success || typeof credentials === 'string' || topology instanceof TopologyError) {
+    throw configError(problems);
+  }
+  return {
+    registryTableName: result.data[ENV.registryTable],
+    probeIntervalMs: result.data[ENV.probeIntervalMs],
+    publishLimits: {
+      maxMessages: result.data[ENV.maxMessages],
+      maxMessageBytes: result.data[ENV.maxMessageBytes],
+      maxRequestBytes: result.data[ENV.maxRequestBytes],
+    },
+    amqpCredentials: credentials,
+    topology,
+  };
+}
+
+function readTopology(env: NodeJS.ProcessEnv): Topology | TopologyError {
+  const text = env[ENV.topology];
+  if (text === undefined || text === '') return defaultTopology;
+  try {
+    return parseTopology(JSON.parse(text), ENV.topology);
+  } catch (error) {
+    return error instanceof TopologyError
+      ? error
+      : new TopologyError(ENV.topology, 'is not valid JSON');
+  }
 }
 
 /**

@@ -42,15 +42,19 @@ export function selectCandidates(input: SelectionInput): CandidateSet {
     !isStale(node, input.nowMs, input.probeIntervalMs);
   const healthy = active.filter((node) => node.health.state === 'healthy' && usable(node));
   const degraded = active.filter((node) => node.health.state === 'degraded' && usable(node));
-  const registryStale = active.length > 0 && active.every((node) => isStale(node, input.nowMs, input.probeIntervalMs));
+  const registryStale =
+    active.length > 0 && active.every((node) => isStale(node, input.nowMs, input.probeIntervalMs));
   const panic =
-    !input.registryReachable || registryStale || 2 * (healthy.length + degraded.length) < active.length;
+    !input.registryReachable ||
+    registryStale ||
+    2 * (healthy.length + degraded.length) < active.length;
 
   const preferred = healthy.length > 0 ? healthy : degraded;
   const rest = active.filter((node) => !preferred.includes(node));
   if (!panic) return { preferred, fallback: degraded === preferred ? [] : degraded, panic };
   // Panic: everything active, likeliest first; this publisher's own outliers last.
-  const rank = (node: BrokerNode) => (input.ejected.has(node.id) ? 10 : 0) + HEALTH_ORDER[node.health.state];
+  const rank = (node: BrokerNode) =>
+    (input.ejected.has(node.id) ? 10 : 0) + HEALTH_ORDER[node.health.state];
   return { preferred, fallback: [...rest].sort((a, b) => rank(a) - rank(b)), panic };
 }
 
@@ -68,7 +72,11 @@ export function hasOutlierReport(node: BrokerNode): boolean {
  */
 export function orderForMessage(
   candidates: CandidateSet,
-  options: { readonly key?: string; readonly cost: (node: BrokerNode) => number; readonly random: () => number },
+  options: {
+    readonly key?: string;
+    readonly cost: (node: BrokerNode) => number;
+    readonly random: () => number;
+  },
 ): BrokerNode[] {
   const preferred = [...candidates.preferred];
   if (options.key !== undefined) {
@@ -81,7 +89,9 @@ export function orderForMessage(
     const a = preferred[first] as BrokerNode;
     const b = preferred[second] as BrokerNode;
     const winner = options.cost(a) <= options.cost(b) ? a : b;
-    const others = preferred.filter((node) => node !== winner).sort((x, y) => options.cost(x) - options.cost(y));
+    const others = preferred
+      .filter((node) => node !== winner)
+      .sort((x, y) => options.cost(x) - options.cost(y));
     preferred.splice(0, preferred.length, winner, ...others);
   }
   return [...preferred, ...candidates.fallback];

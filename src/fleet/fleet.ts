@@ -5,6 +5,8 @@ import { createApp } from '../http/app.js';
 import { serveApp } from '../http/serve-app.js';
 import { DEFAULT_PROBE_OPTIONS, probeBroker } from '../prober/probe-broker.js';
 import { startProberLoop } from '../prober/prober-loop.js';
+import { createAmqpBrokerPool } from '../publish/amqp-broker-pool.js';
+import { createPublisher } from '../publish/create-publisher.js';
 import { createCachedFleetView } from '../registry/cached-fleet-view.js';
 import { createRegistryTable } from '../registry/create-registry-table.js';
 import { createDynamoDbClients } from '../registry/dynamodb-client.js';
@@ -157,10 +159,18 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       ttlMs: REGISTRY_CACHE_TTL_MS,
       clock: Date.now,
     });
-    const api = await serveApp(createApp({ fleet: fleetView, probeIntervalMs }), {
-      port: options.port ?? 8080,
-      hostname: '127.0.0.1',
+    const pool = createAmqpBrokerPool({
+      credentialsFor: async (target) => credentials.get(target.id) ?? LOCAL_CREDENTIALS,
     });
+    cleanups.push(() => pool.close());
+    const publisher = createPublisher({ fleet: fleetView, pool, registry, probeIntervalMs });
+    const api = await serveApp(
+      createApp({ fleet: fleetView, probeIntervalMs, publisher, topology }),
+      {
+        port: options.port ?? 8080,
+        hostname: '127.0.0.1',
+      },
+    );
     cleanups.push(() => api.close());
     onEvent({ type: 'api-listening', url: api.url });
 

@@ -1,7 +1,11 @@
 import { Hono } from 'hono';
+import type { Publisher } from '../publish/publisher.js';
 import type { CachedFleetView } from '../registry/cached-fleet-view.js';
+import type { Topology } from '../topology/topology.js';
 import { ApiError, errorResponse, toApiError } from './api-error.js';
 import { toNodeView } from './node-view.js';
+import { DEFAULT_PUBLISH_LIMITS, type PublishLimits } from './publish-limits.js';
+import { registerPublishRoute } from './publish-route.js';
 
 export interface AppOptions {
   /** The registry as publishers see it: cached, refreshed in the background, last known good on failure. */
@@ -9,6 +13,14 @@ export interface AppOptions {
   /** The prober's interval; readers call a broker stale after three of them without a probe. */
   readonly probeIntervalMs: number;
   readonly now?: () => number;
+  /** Publishes `POST /v1/publish`. */
+  readonly publisher: Publisher;
+  /** The declared topology: only its queues and non-internal exchanges outside `warren.*` can be published to. */
+  readonly topology: Topology;
+  /** Default 500 messages, 256 KiB per message, 5 MiB per request. */
+  readonly limits?: PublishLimits;
+  /** The publisher's budget per request, failover included. Default 5 000 ms. */
+  readonly deadlineMs?: number;
   /** Receives errors that became a 500, which callers only see as `internal_error`. */
   readonly onInternalError?: (error: unknown) => void;
 }
@@ -51,6 +63,14 @@ export function createApp(options: AppOptions): Hono {
       fetchedAt: new Date(view.fetchedAtMs).toISOString(),
       ...(view.source === 'last-known-good' && { registryError: view.error.message }),
     });
+  });
+
+  registerPublishRoute(app, {
+    publisher: options.publisher,
+    topology: options.topology,
+    limits: options.limits ?? DEFAULT_PUBLISH_LIMITS,
+    deadlineMs: options.deadlineMs ?? 5_000,
+    onInternalError: options.onInternalError,
   });
 
   for (const path of ['/healthz', '/v1/nodes']) {

@@ -1,4 +1,5 @@
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
+import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
 import { connectAmqp } from '../amqp/connect-amqp.js';
 import { withCredentials } from '../core/amqp-endpoint.js';
 import type { AttemptOutcome, BrokerPool, OutgoingMessage, PoolTarget } from './broker-pool.js';
@@ -20,7 +21,8 @@ interface OpenLink {
 }
 
 export interface AmqpBrokerPoolOptions {
-  readonly credentials: { readonly username: string; readonly password: string };
+  /** Asked at each new connection, so a rotated secret is picked up when a link is re-opened. */
+  readonly credentialsFor: (target: PoolTarget) => Promise<AmqpCredentials>;
   /** Connect plus handshake plus channel, for a broker not yet connected. */
   readonly connectTimeoutMs?: number;
   /** AMQP heartbeat, so a silent broker is noticed even between publishes. */
@@ -34,7 +36,7 @@ export interface AmqpBrokerPoolOptions {
  * Every confirm races the attempt's deadline and the link breaking, since a
  * dead broker can leave a confirm pending forever.
  *
- * @example const pool = createAmqpBrokerPool({ credentials: { username: 'guest', password: 'guest' } });
+ * @example const pool = createAmqpBrokerPool({ credentialsFor: () => credentials.get() });
  */
 export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool {
   const links = new Map<string, Link>();
@@ -50,11 +52,11 @@ export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool
     const existing = links.get(target.id);
     if (existing?.state === 'open') return existing;
     if (existing?.state === 'connecting') return existing.ready;
-    const url = new URL(
-      withCredentials(target.endpoint, options.credentials.username, options.credentials.password),
-    );
-    url.searchParams.set('heartbeat', String(options.heartbeatSeconds ?? 5));
-    const ready = connect(url.toString(), target.id, Math.min(timeoutMs, connectTimeoutMs));
+    const ready = options.credentialsFor(target).then(({ username, password }) => {
+      const url = new URL(withCredentials(target.endpoint, username, password));
+      url.searchParams.set('heartbeat', String(options.heartbeatSeconds ?? 5));
+      return connect(url.toString(), target.id, Math.min(timeoutMs, connectTimeoutMs));
+    });
     const connecting: Link = { state: 'connecting', ready };
     links.set(target.id, connecting);
     try {

@@ -160,11 +160,16 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
   async reportOutlier(id: string, now: Date): Promise<void> {
     const update = buildUpdate({
       set: { outlierReportedAt: now.toISOString() },
-      condition: { expression: 'attribute_exists(#pk)', names: { '#pk': REGISTRY_KEYS.partitionKey } },
+      condition: {
+        expression: 'attribute_exists(#pk)',
+        names: { '#pk': REGISTRY_KEYS.partitionKey },
+      },
     });
     // A report for a broker that has gone from the registry has nothing to warn about.
     await this.#conditional(`report broker ${id} as an outlier`, 'missing', async () => {
-      await this.#client.send(new UpdateCommand({ TableName: this.#tableName, Key: this.#nodeKey(id), ...update }));
+      await this.#client.send(
+        new UpdateCommand({ TableName: this.#tableName, Key: this.#nodeKey(id), ...update }),
+      );
       return 'reported' as const;
     });
   }

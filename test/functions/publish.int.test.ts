@@ -1,8 +1,10 @@
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
-import { describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { ENV } from '../../src/config.js';
 import type { NodeView } from '../../src/http/node-view.js';
-import { freshRegistry } from '../support/registry.js';
+import { runProbeRound } from '../../src/prober/probe-round.js';
+import { probe } from '../support/publishing.js';
+import { freshFleetRegistry, freshRegistry } from '../support/registry.js';
 
 function httpEvent(method: string, path: string): LambdaEvent {
   return {
@@ -30,22 +32,67 @@ function httpEvent(method: string, path: string): LambdaEvent {
   };
 }
 
+/** The environment the publish stack sets, pointing at the harness's dynalite and brokers. */
+function deploymentEnv(tableName: string): void {
+  vi.stubEnv(ENV.registryTable, tableName);
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', inject('fleet').registry.endpoint);
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  vi.stubEnv(ENV.amqpUsername, 'guest');
+  vi.stubEnv(ENV.amqpPassword, 'guest');
+}
+
 describe('functions/publish handler', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
   it('serves GET /v1/nodes from the table named by its environment, through the SDK endpoint variable', async () => {
     const { registry, tableName } = await freshRegistry();
     await registry.registerNode({ id: 'b7', endpoint: 'amqp://10.0.3.7:5671' }, new Date());
-    vi.stubEnv(ENV.registryTable, tableName);
-    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', inject('fleet').registry.endpoint);
-    vi.stubEnv('AWS_REGION', 'eu-west-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    deploymentEnv(tableName);
     const { handler } = await import('../../functions/publish.js');
 
-    const response = await handler(httpEvent('GET', '/v1/nodes'), {} as LambdaContext);
+    const response = (await handler(httpEvent('GET', '/v1/nodes'), {} as LambdaContext)) as {
+      statusCode: number;
+      body?: string;
+    };
 
     expect(response.statusCode).toBe(200);
     const { nodes } = JSON.parse(response.body ?? '{}') as { nodes: NodeView[] };
     expect(nodes.map((node) => node.id)).toEqual(['b7']);
-    vi.unstubAllEnvs();
+  });
+
+  it('publishes a direct invoke to the brokers and answers with the same result JSON as HTTP', async () => {
+    const { registry, tableName } = await freshFleetRegistry();
+    await runProbeRound({ registry, probe, refreshAfterMs: 0 });
+    deploymentEnv(tableName);
+    const { handler } = await import('../../functions/publish.js');
+
+    const invoked = await handler(
+      { queue: 'tasks', messages: [{ id: 'direct-1', body: { a: 1 } }] },
+      {} as LambdaContext,
+    );
+    const overHttp = (await handler(
+      {
+        ...httpEvent('POST', '/v1/publish'),
+        headers: { host: 'abc.lambda-url.eu-west-1.on.aws', 'content-type': 'application/json' },
+        body: JSON.stringify({ queue: 'tasks', messages: [{ id: 'http-1', body: { a: 1 } }] }),
+      },
+      {} as LambdaContext,
+    )) as { statusCode: number; body?: string };
+    const invalid = await handler({ queue: 'tasks', messages: [] }, {} as LambdaContext);
+
+    expect(invoked).toEqual({
+      statusCode: 200,
+      results: [{ id: 'direct-1', status: 'accepted', node: expect.stringMatching(/^b[123]$/) }],
+    });
+    expect(overHttp.statusCode).toBe(200);
+    expect(JSON.parse(overHttp.body ?? '{}')).toEqual({
+      results: [{ id: 'http-1', status: 'accepted', node: expect.stringMatching(/^b[123]$/) }],
+    });
+    expect(invalid).toMatchObject({ statusCode: 400, error: { code: 'invalid_request' } });
   });
 });

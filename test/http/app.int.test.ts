@@ -6,10 +6,14 @@ import { createCachedFleetView } from '../../src/registry/cached-fleet-view.js';
 import { createDynamoDbClients } from '../../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import type { HealthRegistry } from '../../src/registry/health-registry.js';
+import { defaultTopology } from '../../src/topology/load-topology.js';
 import { eventually } from '../support/eventually.js';
+import { recordingPublisher } from '../support/recording-publisher.js';
 import { freshRegistry } from '../support/registry.js';
 
 const fleet = inject('fleet');
+/** Publishing is not what these tests look at. */
+const publishing = { publisher: recordingPublisher(), topology: defaultTopology };
 const viewOf = (registry: Pick<HealthRegistry, 'listNodes'>) =>
   createCachedFleetView({ registry, ttlMs: 1_000, clock: Date.now });
 
@@ -36,6 +40,7 @@ describe('HTTP API', () => {
     const registeredAt = new Date('2026-11-26T12:00:00.000Z');
     await registry.registerNode({ id: 'b1', endpoint: 'amqp://10.0.1.5:5672' }, registeredAt);
     const app = createApp({
+      ...publishing,
       fleet: viewOf(registry),
       probeIntervalMs: 1_000,
       now: () => registeredAt.getTime() + 3_001,
@@ -60,9 +65,11 @@ describe('HTTP API', () => {
 
   it('reports ready on /healthz when the registry answers', async () => {
     const { registry } = await freshRegistry();
-    const response = await createApp({ fleet: viewOf(registry), probeIntervalMs: 1_000 }).request(
-      '/healthz',
-    );
+    const response = await createApp({
+      ...publishing,
+      fleet: viewOf(registry),
+      probeIntervalMs: 1_000,
+    }).request('/healthz');
 
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
@@ -72,7 +79,11 @@ describe('HTTP API', () => {
   });
 
   it('answers 503 JSON without internals when the registry is unreachable', async () => {
-    const app = createApp({ fleet: viewOf(await unreachableRegistry()), probeIntervalMs: 1_000 });
+    const app = createApp({
+      ...publishing,
+      fleet: viewOf(await unreachableRegistry()),
+      probeIntervalMs: 1_000,
+    });
 
     const nodes = await app.request('/v1/nodes');
     const health = await app.request('/healthz');
@@ -99,12 +110,13 @@ describe('HTTP API', () => {
     ['PUT', '/healthz', 405, 'method_not_allowed'],
   ])('answers %s %s with %i and a JSON error', async (method, path, status, code) => {
     const { registry } = await freshRegistry();
-    const response = await createApp({ fleet: viewOf(registry), probeIntervalMs: 1_000 }).request(
-      path,
-      {
-        method,
-      },
-    );
+    const response = await createApp({
+      ...publishing,
+      fleet: viewOf(registry),
+      probeIntervalMs: 1_000,
+    }).request(path, {
+      method,
+    });
 
     expect(response.status).toBe(status);
     expect(await response.json()).toEqual({ error: { code, message: expect.any(String) } });
@@ -117,6 +129,7 @@ describe('HTTP API', () => {
     const unreachable = await unreachableRegistry();
     let target: Pick<HealthRegistry, 'listNodes'> = registry;
     const app = createApp({
+      ...publishing,
       fleet: createCachedFleetView({
         registry: { listNodes: () => target.listNodes() },
         ttlMs: 0,
@@ -155,6 +168,7 @@ describe('HTTP API', () => {
       invalidate: () => undefined,
     };
     const app = createApp({
+      ...publishing,
       fleet: broken,
       probeIntervalMs: 1_000,
       onInternalError: (e) => seen.push(e),

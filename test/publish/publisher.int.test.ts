@@ -8,9 +8,9 @@ import { runProbeRound } from '../../src/prober/probe-round.js';
 import { createDynamoDbClients } from '../../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import type { HealthRegistry } from '../../src/registry/health-registry.js';
-import { drainIds, purgeEverywhere, withChannel } from '../support/amqp.js';
+import { drainIds, purgeEverywhere } from '../support/amqp.js';
 import { eventually } from '../support/eventually.js';
-import { percentile, sustainedLoad } from '../support/load.js';
+import { type LoadResult, percentile, sustainedLoad } from '../support/load.js';
 import { brokerUrls, probe, publisherOver, publishingSetup } from '../support/publishing.js';
 import { freshFleetRegistry, freshRegistry } from '../support/registry.js';
 
@@ -223,7 +223,7 @@ describe('the publisher against real brokers', () => {
     cleanups.push(setup.close);
     const pid = await pidOf('b3');
 
-    let load;
+    let load: LoadResult;
     try {
       load = await sustainedLoad(setup.publisher, {
         durationMs: 6_000,

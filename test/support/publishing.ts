@@ -65,7 +65,7 @@ export function publisherOver(
     ttlMs: options.cacheTtlMs ?? 200,
     clock: Date.now,
   });
-  const pool = createAmqpBrokerPool({ credentials });
+  const pool = createAmqpBrokerPool({ credentialsFor: async () => credentials });
   const publisher = createPublisher({
     fleet,
     pool,

@@ -3,7 +3,7 @@ import {
   AmqpCredentialsError,
   createAmqpCredentialsSource,
   parseAmqpSecret,
-} from '../../src/prober/amqp-credentials.js';
+} from '../../src/amqp/amqp-credentials.js';
 
 const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:warren-amqp';
 

@@ -1,10 +1,10 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { findFreePorts } from '../../src/fleet/free-ports.js';
 import {
   AmqpCredentialsError,
   createAmqpCredentialsSource,
-} from '../../src/prober/amqp-credentials.js';
+} from '../../src/amqp/amqp-credentials.js';
+import { findFreePorts } from '../../src/fleet/free-ports.js';
 
 const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:warren-amqp';
 

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ENV, readPublishConfig } from '../src/config.js';
+import { DEFAULT_PUBLISH_LIMITS } from '../src/http/publish-limits.js';
+import { defaultTopology } from '../src/topology/load-topology.js';
+
+const credentials = { [ENV.amqpUsername]: 'guest', [ENV.amqpPassword]: 'guest' };
+
+describe('publish configuration', () => {
+  it('default to 500 messages, 256 KiB per message and 5 MiB per request', () => {
+    expect(DEFAULT_PUBLISH_LIMITS).toEqual({
+      maxMessages: 500,
+      maxMessageBytes: 262_144,
+      maxRequestBytes: 5_242_880,
+    });
+    expect(readPublishConfig(credentials)).toEqual({
+      registryTableName: 'warren-registry',
+      probeIntervalMs: 15_000,
+      publishLimits: DEFAULT_PUBLISH_LIMITS,
+      amqpCredentials: { source: 'env', username: 'guest', password: 'guest' },
+      topology: defaultTopology,
+    });
+  });
+
+  it('are read from the environment, a blank variable keeping its default', () => {
+    const env = {
+      ...credentials,
+      [ENV.maxMessages]: '100',
+      [ENV.maxMessageBytes]: '',
+      [ENV.maxRequestBytes]: '1048576',
+    };
+
+    expect(readPublishConfig(env).publishLimits).toEqual({
+      maxMessages: 100,
+      maxMessageBytes: 262_144,
+      maxRequestBytes: 1_048_576,
+    });
+  });
+
+  it.each([
+    [ENV.maxMessages, '0'],
+    [ENV.maxMessages, 'many'],
+    [ENV.maxMessages, '10001'],
+    [ENV.maxMessageBytes, '1.5'],
+    [ENV.maxMessageBytes, '100'],
+    [ENV.maxMessageBytes, String(16 * 1024 * 1024 + 1)],
+    [ENV.maxRequestBytes, '-1'],
+    [ENV.maxRequestBytes, String(64 * 1024 * 1024 + 1)],
+  ])('refuse %s=%j with a ConfigError naming the variable', (name, value) => {
+    expect(() => readPublishConfig({ ...credentials, [name]: value })).toThrow(ConfigError);
+    expect(() => readPublishConfig({ ...credentials, [name]: value })).toThrow(name);
+  });
+
+  it('reads the topology from WARREN_TOPOLOGY', () => {
+    const topology = { queues: [{ name: 'orders', durable: true }] };
+    const config = readPublishConfig({ ...credentials, [ENV.topology]: JSON.stringify(topology) });
+    expect(config.topology.queues.map((queue) => queue.name)).toEqual(['orders']);
+  });
+
+  it.each([
+    ['not JSON', '{"queues": ['],
+    ['an invalid topology', '{"queues": [{"name": "q", "durable": false}]}'],
+  ])('refuses WARREN_TOPOLOGY that is %s', (_, text) => {
+    expect(() => readPublishConfig({ ...credentials, [ENV.topology]: text })).toThrow(ENV.topology);
+  });
+
+  it('needs AMQP credentials, naming the variables to set', () => {
+    expect(() => readPublishConfig({})).toThrow(ENV.amqpSecretArn);
+  });
+});
