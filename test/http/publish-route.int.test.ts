@@ -1,0 +1,70 @@
+import { describe, expect, inject, it } from 'vitest';
+import { findFreePorts } from '../../src/fleet/free-ports.js';
+import { createApp } from '../../src/http/app.js';
+import { DEFAULT_PUBLISH_LIMITS } from '../../src/http/publish-limits.js';
+import { defaultTopology } from '../../src/topology/load-topology.js';
+import { drainIds } from '../support/amqp.js';
+import { brokerUrls, publisherOver } from '../support/publishing.js';
+import { freshRegistry } from '../support/registry.js';
+
+const fleet = inject('fleet');
+
+describe('POST /v1/publish with real brokers', () => {
+  it('publishes through the running local fleet and says which broker accepted each message', async () => {
+    const response = await fetch(`${fleet.apiUrl}/v1/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        queue: 'tasks',
+        messages: [{ id: 'curl-1', body: { hello: 'warren' } }],
+      }),
+    });
+
+    const { results } = (await response.json()) as {
+      results: { id: string; status: string; node: string }[];
+    };
+    expect(response.status).toBe(200);
+    expect(results).toEqual([
+      { id: 'curl-1', status: 'accepted', node: expect.stringMatching(/^b[123]$/) },
+    ]);
+    const onNode = (await drainIds(brokerUrls(), 'tasks')).get(results[0]?.node ?? '');
+    expect(onNode).toContain('curl-1');
+  });
+
+  it('answers 503 with Retry-After, nothing accepted, when every broker is down', async () => {
+    const { registry } = await freshRegistry();
+    for (const [i, port] of (await findFreePorts(3)).entries()) {
+      await registry.registerNode(
+        { id: `d${i}`, endpoint: `amqp://127.0.0.1:${port}` },
+        new Date(),
+      );
+    }
+    const setup = publisherOver(registry);
+    const app = createApp({
+      fleet: setup.fleet,
+      probeIntervalMs: 60_000,
+      publisher: setup.publisher,
+      topology: defaultTopology,
+      limits: DEFAULT_PUBLISH_LIMITS,
+      deadlineMs: 2_000,
+    });
+
+    const response = await app.request('/v1/publish', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        queue: 'tasks',
+        messages: [
+          { id: 'a', body: 1 },
+          { id: 'b', body: 2 },
+        ],
+      }),
+    });
+    await setup.close();
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    const { results } = (await response.json()) as { results: { status: string }[] };
+    expect(results.map((result) => result.status)).toEqual(['failed', 'failed']);
+  });
+});
