@@ -85,13 +85,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
     const timeoutMs = Math.min(policy.attemptTimeoutMs, deadline - clock());
     inFlight.set(node.id, (inFlight.get(node.id) ?? 0) + batch.length);
     try {
-      const outcomes = await options.pool.publish(
+      return await options.pool.publish(
         node,
         destination,
         batch.map((p) => p.message),
         timeoutMs,
       );
-      return outcomes;
     } finally {
       inFlight.set(node.id, (inFlight.get(node.id) ?? 0) - batch.length);
     }
@@ -114,7 +113,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       // Messages placed earlier in this batch count as load, so one batch spreads too.
       const planned = new Map<string, number>();
       const cost = costWith(planned);
-      let pending: Pending[] = messages.map((message, index) => {
+      const entries: Pending[] = messages.map((message, index) => {
         const order = orderForMessage(candidates, {
           ...(message.key !== undefined && { key: message.key }),
           cost,
@@ -124,13 +123,16 @@ export function createPublisher(options: PublisherOptions): Publisher {
         if (first) planned.set(first.id, (planned.get(first.id) ?? 0) + 1);
         return { index, message: outgoing(message, clock()), order, next: 0 };
       });
+      let pending = entries;
 
       while (pending.length > 0 && clock() < deadline) {
         const groups = new Map<BrokerNode, Pending[]>();
         for (const entry of pending) {
           const node = entry.order[entry.next];
           if (!node) continue;
-          groups.set(node, [...(groups.get(node) ?? []), entry]);
+          const group = groups.get(node);
+          if (group) group.push(entry);
+          else groups.set(node, [entry]);
         }
         if (groups.size === 0) break;
         const retry: Pending[] = [];
@@ -156,17 +158,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
         pending = retry;
       }
 
-      return results.map(
-        (result, index) =>
-          result ?? {
-            id:
-              pending.find((entry) => entry.index === index)?.message.id ??
-              messageIdOf(messages[index]),
+      return entries.map(
+        (entry) =>
+          results[entry.index] ?? {
+            id: entry.message.id,
             status: 'failed',
-            error: failureReason(
-              pending.find((entry) => entry.index === index),
-              candidates,
-            ),
+            error: failureReason(entry, candidates),
           },
       );
     },
@@ -182,13 +179,9 @@ function outgoing(message: PublishMessage, nowMs: number): OutgoingMessage {
   };
 }
 
-function messageIdOf(message: PublishMessage | undefined): string {
-  return message?.id ?? 'unknown';
-}
-
-function failureReason(entry: Pending | undefined, candidates: CandidateSet): string {
+function failureReason(entry: Pending, candidates: CandidateSet): string {
   if (candidates.preferred.length + candidates.fallback.length === 0) return 'no broker available';
-  if (!entry?.lastError) return 'deadline passed before any broker was tried';
+  if (!entry.lastError) return 'deadline passed before any broker was tried';
   return entry.next >= entry.order.length
     ? `every broker failed; last ${entry.lastError}`
     : `deadline passed; last ${entry.lastError}`;
