@@ -1,10 +1,7 @@
 import { resolve } from 'node:path';
-import { formatEndpoint, parseAmqpUrl } from '../core/amqp-endpoint.js';
-import { REFRESH_AFTER_INTERVALS } from '../core/staleness.js';
+import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
 import { createApp } from '../http/app.js';
 import { serveApp } from '../http/serve-app.js';
-import { DEFAULT_PROBE_OPTIONS, probeBroker } from '../prober/probe-broker.js';
-import { startProberLoop } from '../prober/prober-loop.js';
 import { createAmqpBrokerPool } from '../publish/amqp-broker-pool.js';
 import { createPublisher } from '../publish/create-publisher.js';
 import { createCachedFleetView } from '../registry/cached-fleet-view.js';
@@ -15,8 +12,8 @@ import { DEFAULT_REGISTRY_TABLE_NAME } from '../registry/registry-table.js';
 import { defaultTopology } from '../topology/load-topology.js';
 import { withProbeQueue } from '../topology/probe-queue.js';
 import type { Topology } from '../topology/topology.js';
+import { adoptBrokers } from './adopted-brokers.js';
 import type { SupervisedBroker } from './broker-supervisor.js';
-import { declareTopology } from './declare-topology.js';
 import type { FleetEventListener } from './fleet-events.js';
 import {
   claimDataDir,
@@ -27,6 +24,7 @@ import {
 } from './fleet-state.js';
 import { LOCAL_CREDENTIALS, startLocalBrokers } from './local-brokers.js';
 import { startLocalDynamoDb } from './local-dynamodb.js';
+import { startLocalProber } from './local-prober.js';
 import { locateRabbitMq } from './rabbitmq-install.js';
 
 /** The local API reads the registry through the same cache publishers use; short, as the prober runs every 2 s. */
@@ -94,7 +92,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
 
     let brokers: readonly FleetBrokerDescription[];
     let supervisors: readonly SupervisedBroker[] = [];
-    const credentials = new Map<string, Credentials>();
+    const credentials = new Map<string, AmqpCredentials>();
     if (install) {
       const local = await startLocalBrokers({
         count: options.nodes ?? 3,
@@ -131,26 +129,12 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     onEvent({ type: 'nodes-registered', ids: brokers.map((broker) => broker.id) });
 
     options.signal?.throwIfAborted();
-    const prober = startProberLoop({
+    const credentialsFor = (id: string) => credentials.get(id) ?? LOCAL_CREDENTIALS;
+    const prober = startLocalProber({
       registry,
-      holder: `warren-dev-${process.pid}`,
       intervalMs: probeIntervalMs,
-      refreshAfterMs: REFRESH_AFTER_INTERVALS * probeIntervalMs,
-      jitterMs: Math.min(250, probeIntervalMs / 10),
-      probe: (target) =>
-        probeBroker(target, {
-          ...DEFAULT_PROBE_OPTIONS,
-          credentials: credentials.get(target.id) ?? LOCAL_CREDENTIALS,
-        }),
-      onRound: (summary) => {
-        if (summary.suspectProberNetwork) onEvent({ type: 'prober-suspects-own-network' });
-        for (const { id, from, to } of summary.transitions) {
-          const outcome = summary.outcomes[id];
-          const reason = outcome && 'reason' in outcome ? outcome.reason : undefined;
-          onEvent({ type: 'health-changed', id, from, to, ...(reason && { reason }) });
-        }
-      },
-      onError: (error) => onEvent({ type: 'prober-error', reason: (error as Error).message }),
+      credentialsFor,
+      onEvent,
     });
     cleanups.push(() => prober.stop());
 
@@ -160,7 +144,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       clock: Date.now,
     });
     const pool = createAmqpBrokerPool({
-      credentialsFor: async (target) => credentials.get(target.id) ?? LOCAL_CREDENTIALS,
+      credentialsFor: async (target) => credentialsFor(target.id),
     });
     cleanups.push(() => pool.close());
     const publisher = createPublisher({ fleet: fleetView, pool, registry, probeIntervalMs });
@@ -188,33 +172,4 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     await stop();
     throw error;
   }
-}
-
-interface Credentials {
-  readonly username: string;
-  readonly password: string;
-}
-
-/**
- * Brokers given with `--brokers`: declare the topology on each, start nothing.
- * Their credentials stay in memory: never in fleet.json or the registry.
- */
-async function adoptBrokers(
-  urls: readonly string[],
-  topology: Topology,
-  onEvent: FleetEventListener,
-): Promise<(FleetBrokerDescription & { credentials: Credentials })[]> {
-  return Promise.all(
-    urls.map(async (url, i) => {
-      const id = `b${i + 1}`;
-      await declareTopology(id, url, topology, onEvent);
-      const { username = LOCAL_CREDENTIALS.username, password = LOCAL_CREDENTIALS.password } =
-        parseAmqpUrl(url);
-      return {
-        id,
-        endpoint: formatEndpoint(parseAmqpUrl(url)),
-        credentials: { username, password },
-      };
-    }),
-  );
 }
