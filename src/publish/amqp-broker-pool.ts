@@ -14,8 +14,15 @@ interface OpenLink {
   readonly channel: ConfirmChannel;
   /** RabbitMQ sent `connection.blocked` (a resource alarm): publishing would hang. */
   blocked: string | undefined;
-  /** Settles every pending publish on this link when it breaks. */
+  /** Resolves with the reason when the link breaks (then it is evicted). */
   readonly broken: Promise<string>;
+  /** Why it broke, once it has: an attempt that starts afterwards fails at once. */
+  brokenBecause: string | undefined;
+  /**
+   * Attempts in progress, settled when the link breaks. Each removes itself
+   * when done, so a healthy link holds on to no finished attempt.
+   */
+  readonly waiting: Set<(why: string) => void>;
   /** Message ids the broker returned as unroutable, awaiting their confirm. */
   readonly returned: Set<string>;
 }
@@ -107,32 +114,42 @@ async function connect(url: string, id: string, timeoutMs: number): Promise<Open
     timeoutMs,
     connectionName: `warren publisher ${id}`,
   });
-  let breakLink: (why: string) => void = () => undefined;
+  let link: OpenLink | undefined;
+  let resolveBroken: (why: string) => void = () => undefined;
   const broken = new Promise<string>((resolve) => {
-    breakLink = resolve;
+    resolveBroken = resolve;
   });
+  const breakLink = (why: string) => {
+    if (!link || link.brokenBecause !== undefined) return resolveBroken(why);
+    link.brokenBecause = why;
+    for (const settle of [...link.waiting]) settle(why);
+    resolveBroken(why);
+  };
   connection.on('close', () => breakLink('connection closed'));
   try {
     const channel = await connection.createConfirmChannel();
-    const link: OpenLink = {
+    link = {
       state: 'open',
       connection,
       channel,
       blocked: undefined,
       broken,
+      brokenBecause: undefined,
+      waiting: new Set(),
       returned: new Set(),
     };
     channel.on('error', () => undefined);
     channel.on('close', () => breakLink('channel closed'));
+    const open = link;
     channel.on('return', (message: Message) => {
       const { messageId } = message.properties as { messageId?: string };
-      if (messageId) link.returned.add(messageId);
+      if (messageId) open.returned.add(messageId);
     });
     connection.on('blocked', (reason: string) => {
-      link.blocked = reason || 'resource alarm';
-      breakLink(`blocked: ${link.blocked}`);
+      open.blocked = reason || 'resource alarm';
+      breakLink(`blocked: ${open.blocked}`);
     });
-    return link;
+    return open;
   } catch (error) {
     await connection.close().catch(() => undefined);
     throw error;
@@ -158,6 +175,7 @@ function publishOnLink(
       if (done) return;
       done = true;
       clearTimeout(timer);
+      link.waiting.delete(finish);
       resolve(outcomes.map((outcome) => outcome ?? { ok: false, reason: fallback }));
     };
     const settle = (index: number, outcome: AttemptOutcome) => {
@@ -170,7 +188,8 @@ function publishOnLink(
       () => finish(`no confirm within ${Math.round(timeoutMs)} ms`),
       Math.max(0, timeoutMs),
     );
-    void link.broken.then((why) => finish(why));
+    if (link.brokenBecause !== undefined) return finish(link.brokenBecause);
+    link.waiting.add(finish);
     messages.forEach((message, index) => {
       if (done) return;
       try {
@@ -184,8 +203,8 @@ function publishOnLink(
             messageId: message.id,
             timestamp: message.timestampSeconds,
             contentType: 'application/json',
-            appId: 'warren',
-            headers: message.headers,
+            // Encoding an empty header table still costs time on every message.
+            ...(hasHeaders(message) && { headers: message.headers }),
           },
           (error) => {
             if (error) return settle(index, { ok: false, reason: 'nacked by the broker' });
@@ -200,4 +219,9 @@ function publishOnLink(
       }
     });
   });
+}
+
+function hasHeaders(message: OutgoingMessage): boolean {
+  for (const _ in message.headers) return true;
+  return false;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { BrokerNode } from '../core/broker-node.js';
 import { type CandidateSet, orderForMessage, selectCandidates } from '../core/node-selection.js';
 import { uuidV7 } from '../core/uuid-v7.js';
@@ -23,6 +23,8 @@ export const DEFAULT_PUBLISHER_POLICY: PublisherPolicy = {
   baseEjectionMs: 5_000,
   maxEjectionMs: 60_000,
 };
+
+const LATENCY_FLOOR_MS = 5;
 
 export interface PublisherOptions {
   readonly fleet: CachedFleetView;
@@ -60,10 +62,14 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const random = options.random ?? Math.random;
   const outliers = createOutlierDetector(policy);
   const inFlight = new Map<string, number>();
-  /** Expected cost of one more message on `node`: queued work times its probed latency. */
+  /**
+   * Expected cost of one more message on `node`: queued work times its probed
+   * latency. Latencies under LATENCY_FLOOR_MS count as equal: one probe's
+   * sub-millisecond difference is noise, and must not starve a broker.
+   */
   const costWith = (planned: ReadonlyMap<string, number>) => (node: BrokerNode) =>
     ((inFlight.get(node.id) ?? 0) + (planned.get(node.id) ?? 0) + 1) *
-    Math.max(node.latencyMs ?? 1, 0.1);
+    Math.max(node.latencyMs ?? LATENCY_FLOOR_MS, LATENCY_FLOOR_MS);
 
   const candidatesFrom = (view: FleetView | undefined): CandidateSet =>
     view
@@ -170,9 +176,23 @@ export function createPublisher(options: PublisherOptions): Publisher {
   };
 }
 
+// Random bytes for generated ids, drawn from one buffer refilled when used up: one
+// `randomBytes(10)` call per message costs more than the rest of the id.
+const entropy = Buffer.alloc(2_560);
+let entropyOffset = entropy.length;
+
+function randomTenBytes(): Uint8Array {
+  if (entropyOffset + 10 > entropy.length) {
+    randomFillSync(entropy);
+    entropyOffset = 0;
+  }
+  entropyOffset += 10;
+  return entropy.subarray(entropyOffset - 10, entropyOffset);
+}
+
 function outgoing(message: PublishMessage, nowMs: number): OutgoingMessage {
   return {
-    id: message.id ?? uuidV7(nowMs, randomBytes(10)),
+    id: message.id ?? uuidV7(nowMs, randomTenBytes()),
     content: Buffer.from(JSON.stringify(message.body)),
     headers: message.headers ?? {},
     timestampSeconds: Math.floor(nowMs / 1000),
