@@ -114,10 +114,11 @@ export function parsePublishRequest(json: unknown, limits: PublishLimits): Publi
   const result = requestSchema.safeParse(json, { error: describeTypeIssue });
   if (!result.success) throw invalidRequest(result.error.issues.map(formatIssue));
   const request = result.data;
-  const messages: PublishMessage[] = request.messages;
-  rejectDuplicateIds(messages);
-  messages.forEach((message, index) => {
-    const bytes = messageBytes(message, index);
+  rejectDuplicateIds(request.messages);
+  // The body is serialised once, here, and the publisher sends these very bytes.
+  const messages: PublishMessage[] = request.messages.map((message, index) => {
+    const bodyJson = serialize(message.body, index);
+    const bytes = messageBytes(bodyJson, message);
     if (bytes > limits.maxMessageBytes) {
       throw new ApiError(
         413,
@@ -125,6 +126,7 @@ export function parsePublishRequest(json: unknown, limits: PublishLimits): Publi
         `messages[${index}] is ${bytes} bytes (body as JSON plus headers); at most ${limits.maxMessageBytes}`,
       );
     }
+    return { ...message, bodyJson };
   });
   const destination: Destination =
     request.exchange !== undefined
@@ -150,18 +152,22 @@ function rejectDuplicateIds(messages: readonly PublishMessage[]): void {
   if (problems.length > 0) throw invalidRequest(problems);
 }
 
-/** UTF-8 bytes of the body as JSON plus every header name and value. */
-function messageBytes(message: PublishMessage, index: number): number {
-  let body: string | undefined;
+function serialize(body: unknown, index: number): string {
+  let json: string | undefined;
   try {
-    body = JSON.stringify(message.body);
+    json = JSON.stringify(body);
   } catch {
     // Cycles (in-process callers only) and nesting deeper than the stack.
-    body = undefined;
+    json = undefined;
   }
-  if (body === undefined)
+  if (json === undefined)
     throw invalidRequest([`messages[${index}].body: cannot be serialized as JSON`]);
-  let bytes = byteLength(body);
+  return json;
+}
+
+/** UTF-8 bytes of the body as JSON plus every header name and value. */
+function messageBytes(bodyJson: string, message: PublishMessage): number {
+  let bytes = byteLength(bodyJson);
   for (const [name, value] of Object.entries(message.headers ?? {}))
     bytes += byteLength(name) + byteLength(value);
   return bytes;

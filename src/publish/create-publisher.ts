@@ -193,7 +193,7 @@ function randomTenBytes(): Uint8Array {
 function outgoing(message: PublishMessage, nowMs: number): OutgoingMessage {
   return {
     id: message.id ?? uuidV7(nowMs, randomTenBytes()),
-    content: Buffer.from(JSON.stringify(message.body)),
+    content: Buffer.from(message.bodyJson ?? JSON.stringify(message.body)),
     headers: message.headers ?? {},
     timestampSeconds: Math.floor(nowMs / 1000),
   };

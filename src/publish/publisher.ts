@@ -13,6 +13,8 @@ export interface PublishMessage {
   readonly id?: string;
   /** Any JSON value; sent as `application/json`. */
   readonly body: unknown;
+  /** `JSON.stringify(body)`, when the caller has it already (the HTTP edge does): saves serialising twice. */
+  readonly bodyJson?: string;
   readonly headers?: Readonly<Record<string, string>>;
   /** Messages with the same key go to the same broker while it is healthy, in order. */
   readonly key?: string;

@@ -376,9 +376,12 @@ describe('parsePublishRequest', () => {
 
     expect(request).toEqual({
       destination: { kind: 'queue', queue: 'tasks' },
-      messages: [{ body: { job: 1 } }, { id: 'o-1', body: 'x', headers: { trace: 't' }, key: 'k' }],
+      messages: [
+        { body: { job: 1 }, bodyJson: '{"job":1}' },
+        { id: 'o-1', body: 'x', bodyJson: '"x"', headers: { trace: 't' }, key: 'k' },
+      ],
     });
-    expect(Object.keys(request.messages[0] ?? {})).toEqual(['body']);
+    expect(Object.keys(request.messages[0] ?? {})).toEqual(['body', 'bodyJson']);
   });
 
   it.each<[string, Record<string, unknown>, object]>([
@@ -419,7 +422,7 @@ describe('parsePublishRequest', () => {
     ['nested JSON', { a: [1, { b: null }], c: 'é' }],
   ])('accepts %s as a body', (_name, body) => {
     expect(parsePublishRequest(toTasks([{ body }]), DEFAULT_PUBLISH_LIMITS).messages).toEqual([
-      { body },
+      { body, bodyJson: JSON.stringify(body) },
     ]);
   });
 
@@ -441,7 +444,9 @@ describe('parsePublishRequest', () => {
   ])('accepts a message with %s', (_name, fields) => {
     const json = oneMessage(fields);
 
-    expect(parsePublishRequest(json, DEFAULT_PUBLISH_LIMITS).messages).toEqual(json.messages);
+    expect(parsePublishRequest(json, DEFAULT_PUBLISH_LIMITS).messages).toEqual([
+      { body: 1, bodyJson: '1', ...fields },
+    ]);
   });
 
   it('accepts exactly the message count limit, each message at exactly the size limit', () => {

@@ -74,7 +74,10 @@ describe('POST /v1/publish', () => {
     expect(publisher.calls).toEqual([
       {
         destination: { kind: 'queue', queue: 'tasks' },
-        messages: [{ id: 'a', body: { n: 1 } }, { body: 2 }],
+        messages: [
+          { id: 'a', body: { n: 1 }, bodyJson: '{"n":1}' },
+          { body: 2, bodyJson: '2' },
+        ],
         options: { deadlineMs: 5_000 },
       },
     ]);
