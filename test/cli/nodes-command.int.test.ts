@@ -97,6 +97,7 @@ describe('warren nodes', () => {
         consecutiveSuccesses: 0,
         flapCount: 0,
         holdDownUntil: null,
+        outlierReportedAt: null,
         registeredAt: expect.any(String),
       },
     ]);

@@ -1,36 +1,11 @@
-import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import type { LambdaContext } from 'hono/aws-lambda';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { ENV } from '../../src/config.js';
 import type { NodeView } from '../../src/http/node-view.js';
 import { runProbeRound } from '../../src/prober/probe-round.js';
+import { functionUrlEvent } from '../support/lambda-events.js';
 import { probe } from '../support/publishing.js';
 import { freshFleetRegistry, freshRegistry } from '../support/registry.js';
-
-function httpEvent(method: string, path: string): LambdaEvent {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: { host: 'abc.lambda-url.eu-west-1.on.aws' },
-    body: null,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '123456789012',
-      authentication: null,
-      authorizer: {},
-      apiId: 'abc',
-      domainName: 'abc.lambda-url.eu-west-1.on.aws',
-      domainPrefix: 'abc',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: 'r1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '26/Nov/2026:12:00:00 +0000',
-      timeEpoch: 0,
-    },
-  };
-}
 
 /** The environment the publish stack sets, pointing at the harness's dynalite and brokers. */
 function deploymentEnv(tableName: string): void {
@@ -55,7 +30,10 @@ describe('functions/publish handler', () => {
     deploymentEnv(tableName);
     const { handler } = await import('../../functions/publish.js');
 
-    const response = (await handler(httpEvent('GET', '/v1/nodes'), {} as LambdaContext)) as {
+    const response = (await handler(
+      functionUrlEvent('GET', '/v1/nodes', null),
+      {} as LambdaContext,
+    )) as {
       statusCode: number;
       body?: string;
     };
@@ -76,11 +54,11 @@ describe('functions/publish handler', () => {
       {} as LambdaContext,
     );
     const overHttp = (await handler(
-      {
-        ...httpEvent('POST', '/v1/publish'),
-        headers: { host: 'abc.lambda-url.eu-west-1.on.aws', 'content-type': 'application/json' },
-        body: JSON.stringify({ queue: 'tasks', messages: [{ id: 'http-1', body: { a: 1 } }] }),
-      },
+      functionUrlEvent(
+        'POST',
+        '/v1/publish',
+        JSON.stringify({ queue: 'tasks', messages: [{ id: 'http-1', body: { a: 1 } }] }),
+      ),
       {} as LambdaContext,
     )) as { statusCode: number; body?: string };
     const invalid = await handler({ queue: 'tasks', messages: [] }, {} as LambdaContext);

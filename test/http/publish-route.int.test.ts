@@ -1,11 +1,10 @@
 import { describe, expect, inject, it } from 'vitest';
-import { findFreePorts } from '../../src/fleet/free-ports.js';
 import { createApp } from '../../src/http/app.js';
 import { DEFAULT_PUBLISH_LIMITS } from '../../src/http/publish-limits.js';
 import { defaultTopology } from '../../src/topology/load-topology.js';
 import { drainIds } from '../support/amqp.js';
 import { brokerUrls, publisherOver } from '../support/publishing.js';
-import { freshRegistry } from '../support/registry.js';
+import { deadFleetRegistry } from '../support/registry.js';
 
 const fleet = inject('fleet');
 
@@ -32,13 +31,7 @@ describe('POST /v1/publish with real brokers', () => {
   });
 
   it('answers 503 with Retry-After, nothing accepted, when every broker is down', async () => {
-    const { registry } = await freshRegistry();
-    for (const [i, port] of (await findFreePorts(3)).entries()) {
-      await registry.registerNode(
-        { id: `d${i}`, endpoint: `amqp://127.0.0.1:${port}` },
-        new Date(),
-      );
-    }
+    const registry = await deadFleetRegistry();
     const setup = publisherOver(registry);
     const app = createApp({
       fleet: setup.fleet,

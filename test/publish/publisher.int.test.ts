@@ -12,7 +12,7 @@ import { drainIds, purgeEverywhere } from '../support/amqp.js';
 import { eventually } from '../support/eventually.js';
 import { type LoadResult, percentile, sustainedLoad } from '../support/load.js';
 import { brokerUrls, probe, publisherOver, publishingSetup } from '../support/publishing.js';
-import { freshFleetRegistry, freshRegistry } from '../support/registry.js';
+import { deadFleetRegistry, freshFleetRegistry } from '../support/registry.js';
 
 const fleet = inject('fleet');
 const tasks = { kind: 'queue', queue: 'tasks' } as const;
@@ -127,13 +127,7 @@ describe('the publisher against real brokers', () => {
   });
 
   it('reports every message failed, none accepted, when no broker is reachable', async () => {
-    const { registry } = await freshRegistry();
-    for (const [i, port] of (await findFreePorts(3)).entries()) {
-      await registry.registerNode(
-        { id: `d${i}`, endpoint: `amqp://127.0.0.1:${port}` },
-        new Date(),
-      );
-    }
+    const registry = await deadFleetRegistry();
     const setup = publisherOver(registry);
     cleanups.push(setup.close);
 

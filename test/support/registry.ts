@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { findFreePorts } from '../../src/fleet/free-ports.js';
 import { createRegistryTable } from '../../src/registry/create-registry-table.js';
 import { createDynamoDbClients, type DynamoDbClients } from '../../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
@@ -34,4 +35,13 @@ export async function freshFleetRegistry(): Promise<Awaited<ReturnType<typeof fr
     );
   }
   return fresh;
+}
+
+/** A fresh registry listing `count` brokers on loopback ports where nothing listens: a fleet that is all down. */
+export async function deadFleetRegistry(count = 3): Promise<DynamoDbHealthRegistry> {
+  const { registry } = await freshRegistry();
+  for (const [i, port] of (await findFreePorts(count)).entries()) {
+    await registry.registerNode({ id: `d${i}`, endpoint: `amqp://127.0.0.1:${port}` }, new Date());
+  }
+  return registry;
 }
