@@ -185,6 +185,17 @@ export function readProberConfig(env: NodeJS.ProcessEnv): ProberConfig {
 }
 
 /** The credentials configuration, or the problem with it (naming variables, never values). */
+/**
+ * The AMQP credentials configuration alone, for tools that only talk to brokers.
+ *
+ * @example readAmqpCredentialsConfig({ WARREN_AMQP_USERNAME: 'app', WARREN_AMQP_PASSWORD: 's3cret' }) // { source: 'env', … }
+ */
+export function readAmqpCredentialsConfig(env: NodeJS.ProcessEnv): AmqpCredentialsConfig {
+  const credentials = readAmqpCredentials(env);
+  if (typeof credentials === 'string') throw configError([credentials]);
+  return credentials;
+}
+
 function readAmqpCredentials(env: NodeJS.ProcessEnv): AmqpCredentialsConfig | string {
   const set = (name: string) => (env[name] === '' ? undefined : env[name]);
   const secretArn = set(ENV.amqpSecretArn);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { runConsume } from './consume-command.js';
 import { DEV_USAGE, runDev } from './dev-command.js';
 import { runNodes } from './nodes-command.js';
 import { UsageError } from './usage-error.js';
@@ -10,6 +11,7 @@ Commands:
   nodes        list the brokers in the registry (nodes list [--json]), register one
                (nodes register <id> <amqp-url>), or set its admin state
                (nodes drain | undrain | maintenance | retire <id>)
+  consume      print the messages of a queue from every broker as JSON lines
 
 Run "warren <command> --help" for a command's options.`;
 
@@ -38,6 +40,8 @@ export async function main(
         return await runDev(args, out);
       case 'nodes':
         return await runNodes(args, out);
+      case 'consume':
+        return await runConsume(args, out);
       case '--version':
       case '-v':
         out(version());

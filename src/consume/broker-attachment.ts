@@ -12,7 +12,8 @@ export interface AttachmentOptions {
   /** Handler failures a message may have before it is dead-lettered. */
   readonly redeliveryLimit: number;
   readonly connectTimeoutMs: number;
-  readonly handle: (message: ConsumedMessage) => Promise<'ack' | 'requeue'>;
+  /** `hold` leaves the message unacknowledged until the attachment closes. */
+  readonly handle: (message: ConsumedMessage) => Promise<'ack' | 'hold'>;
   /** Called once when the connection or channel is lost (not on `detach`). */
   readonly onLost: (reason: string) => void;
 }
@@ -68,8 +69,9 @@ export async function attach(options: AttachmentOptions): Promise<Attachment> {
       const message = decodeMessage(node.id, delivery);
       const verdict = await options.handle(message).catch(() => 'failed' as const);
       if (verdict === 'ack') channel.ack(delivery);
-      else if (verdict === 'requeue') channel.nack(delivery, false, true);
-      else await retryOrDeadLetter(channel, queue, delivery, message, options.redeliveryLimit);
+      else if (verdict === 'failed') {
+        await retryOrDeadLetter(channel, queue, delivery, message, options.redeliveryLimit);
+      }
     } catch {
       // The channel died mid-ack: the broker redelivers the message to the next consumer.
     } finally {

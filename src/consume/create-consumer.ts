@@ -29,8 +29,13 @@ export type ConsumerEvent =
 export interface ConsumerOptions {
   readonly registry: Pick<HealthRegistry, 'listNodes'>;
   readonly queue: string;
-  /** Resolve to ack, throw to have the message retried (up to `redeliveryLimit`), then dead-lettered. */
-  readonly handler: (message: ConsumedMessage) => Promise<void>;
+  /**
+   * Resolve to ack; throw to have the message retried (up to `redeliveryLimit`),
+   * then dead-lettered; resolve `'hold'` to leave it unacknowledged until the
+   * consumer stops, when RabbitMQ puts it back (for browsing tools).
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a plain `async (m) => { … }` handler must fit.
+  readonly handler: (message: ConsumedMessage) => Promise<void | 'hold'>;
   readonly credentialsFor: (node: BrokerNode) => Promise<AmqpCredentials>;
   /** Unacked messages per broker. Default 10. */
   readonly prefetch?: number;
@@ -92,10 +97,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         prefetch: options.prefetch ?? 10,
         redeliveryLimit: options.redeliveryLimit ?? 5,
         connectTimeoutMs: 2_000,
-        handle: async (message) => {
-          await options.handler(message);
-          return 'ack';
-        },
+        handle: async (message) => ((await options.handler(message)) === 'hold' ? 'hold' : 'ack'),
         onLost: (reason) => {
           slot.attachment = undefined;
           emit({ type: 'lost', node: slot.node.id, reason });

@@ -1,0 +1,149 @@
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type AmqpCredentials, createAmqpCredentialsSource } from '../amqp/amqp-credentials.js';
+import { ENV, readAmqpCredentialsConfig } from '../config.js';
+import { createConsumer } from '../consume/create-consumer.js';
+import { LOCAL_CREDENTIALS } from '../fleet/local-brokers.js';
+import {
+  openRegistryTarget,
+  parseTargetArgs,
+  type RegistryTargetOptions,
+} from './registry-target.js';
+import { UsageError } from './usage-error.js';
+
+export const CONSUME_USAGE = `Usage: warren consume <queue> [options]
+
+Consumes <queue> from every broker in the registry that is not retired and
+prints one JSON line per message: {"id","node","body","headers","redeliveries","publishedAt"}.
+
+Options:
+  --count N             stop after N messages
+  --no-ack              leave messages on the brokers (they return when warren consume exits)
+  --ack                 acknowledge each message once printed (default)
+  --prefetch N          unacknowledged messages per broker (default 10; 1-1000)
+  --data-dir DIR        the local fleet running in DIR (default .warren), guest credentials
+  --table NAME          a DynamoDB registry table instead; credentials from WARREN_AMQP_SECRET_ARN
+                        or WARREN_AMQP_USERNAME + WARREN_AMQP_PASSWORD
+  --endpoint URL        with --table: a DynamoDB-compatible server such as dynalite
+  -h, --help            show this help
+
+Ctrl-C stops cleanly: in-flight messages are finished, the rest stay queued.`;
+
+export interface ConsumeArgs {
+  readonly queue: string;
+  readonly count?: number;
+  readonly ack: boolean;
+  readonly prefetch: number;
+  readonly target: RegistryTargetOptions;
+}
+
+/** Validates `warren consume` arguments; every mistake is a UsageError. */
+export function parseConsumeArgs(args: readonly string[]): ConsumeArgs | 'help' {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        count: { type: 'string' },
+        ack: { type: 'boolean' },
+        'no-ack': { type: 'boolean' },
+        prefetch: { type: 'string' },
+        'data-dir': { type: 'string' },
+        table: { type: 'string' },
+        endpoint: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message, CONSUME_USAGE);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length !== 1 || !positionals[0])
+    throw new UsageError('name exactly one queue', CONSUME_USAGE);
+  if (values.ack && values['no-ack'])
+    throw new UsageError('--ack and --no-ack exclude each other', CONSUME_USAGE);
+  const whole = (name: string, raw: unknown, min: number, max: number): number | undefined => {
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (typeof raw !== 'string' || !/^\d+$/.test(raw) || value < min || value > max) {
+      throw new UsageError(
+        `--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`,
+        CONSUME_USAGE,
+      );
+    }
+    return value;
+  };
+  const count = whole('count', values.count, 1, 1_000_000);
+  const target = parseTargetArgs({
+    ...(typeof values['data-dir'] === 'string' && { dataDir: values['data-dir'] }),
+    ...(typeof values.table === 'string' && { table: values.table }),
+    ...(typeof values.endpoint === 'string' && { endpoint: values.endpoint }),
+  });
+  if ('problem' in target) throw new UsageError(target.problem, CONSUME_USAGE);
+  return {
+    queue: positionals[0],
+    ...(count !== undefined && { count }),
+    ack: !values['no-ack'],
+    prefetch: whole('prefetch', values.prefetch, 1, 1_000) ?? 10,
+    target,
+  };
+}
+
+/** `warren consume`: prints messages as JSON lines until --count or SIGINT/SIGTERM. */
+export async function runConsume(
+  args: readonly string[],
+  out: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const options = parseConsumeArgs(args);
+  if (options === 'help') {
+    out(CONSUME_USAGE);
+    return 0;
+  }
+  const target = await openRegistryTarget(options.target, env);
+  // Local brokers keep RabbitMQ's default user; a deployment's come from the environment.
+  const remote =
+    options.target.table !== undefined ||
+    (options.target.dataDir === undefined && env[ENV.registryTable] !== undefined);
+  const credentials = await credentialsFor(remote, env);
+  const done = new AbortController();
+  let printed = 0;
+  const consumer = createConsumer({
+    registry: target.registry,
+    queue: options.queue,
+    prefetch: options.prefetch,
+    credentialsFor: async () => credentials,
+    handler: async (message) => {
+      if (done.signal.aborted) return 'hold';
+      printed += 1;
+      out(JSON.stringify(message));
+      if (options.count !== undefined && printed >= options.count) done.abort();
+      return options.ack ? undefined : 'hold';
+    },
+  });
+  const stop = () => done.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await once(done.signal, 'abort');
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await consumer.stop();
+    target.close();
+  }
+  return 0;
+}
+
+async function credentialsFor(remote: boolean, env: NodeJS.ProcessEnv): Promise<AmqpCredentials> {
+  if (!remote) return LOCAL_CREDENTIALS;
+  const config = readAmqpCredentialsConfig(env);
+  const source = createAmqpCredentialsSource(config, {
+    ...(config.source === 'secret' && { secretsManager: new SecretsManagerClient({}) }),
+  });
+  return source.get();
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseConsumeArgs } from '../../src/cli/consume-command.js';
+import { UsageError } from '../../src/cli/usage-error.js';
+
+describe('parseConsumeArgs', () => {
+  it('defaults to acknowledging, prefetch 10, no count, the local fleet', () => {
+    expect(parseConsumeArgs(['tasks'])).toEqual({
+      queue: 'tasks',
+      ack: true,
+      prefetch: 10,
+      target: {},
+    });
+  });
+
+  it('reads every option', () => {
+    expect(
+      parseConsumeArgs([
+        'events.all',
+        '--count',
+        '5',
+        '--no-ack',
+        '--prefetch',
+        '50',
+        '--table',
+        'warren-registry',
+      ]),
+    ).toEqual({
+      queue: 'events.all',
+      count: 5,
+      ack: false,
+      prefetch: 50,
+      target: { table: 'warren-registry' },
+    });
+  });
+
+  it.each([
+    [[]],
+    [['a', 'b']],
+    [['tasks', '--count', '0']],
+    [['tasks', '--count', 'many']],
+    [['tasks', '--prefetch', '1001']],
+    [['tasks', '--ack', '--no-ack']],
+    [['tasks', '--data-dir', 'x', '--table', 'warren-registry']],
+    [['tasks', '--table', 'a b']],
+    [['tasks', '--bogus']],
+  ])('refuses %j with a UsageError', (args) => {
+    expect(() => parseConsumeArgs(args)).toThrow(UsageError);
+  });
+});
