@@ -12,11 +12,17 @@ export interface AttachmentOptions {
   /** Handler failures a message may have before it is dead-lettered. */
   readonly redeliveryLimit: number;
   readonly connectTimeoutMs: number;
-  /** `hold` leaves the message unacknowledged until the attachment closes. */
-  readonly handle: (message: ConsumedMessage) => Promise<'ack' | 'hold'>;
+  /**
+   * `hold` leaves the message unacknowledged until the attachment closes;
+   * `requeue` hands it back uncounted, after a pause (another consumer is on it).
+   */
+  readonly handle: (message: ConsumedMessage) => Promise<'ack' | 'hold' | 'requeue'>;
   /** Called once when the connection or channel is lost (not on `detach`). */
   readonly onLost: (reason: string) => void;
 }
+
+/** A message another consumer is processing waits this long before going back, so it does not spin. */
+const REQUEUE_PAUSE_MS = 1_000;
 
 /** One broker's consumer: connection, channel, in-flight handlers. */
 export interface Attachment {
@@ -69,7 +75,10 @@ export async function attach(options: AttachmentOptions): Promise<Attachment> {
       const message = decodeMessage(node.id, delivery);
       const verdict = await options.handle(message).catch(() => 'failed' as const);
       if (verdict === 'ack') channel.ack(delivery);
-      else if (verdict === 'failed') {
+      else if (verdict === 'requeue') {
+        await new Promise((resolve) => setTimeout(resolve, REQUEUE_PAUSE_MS));
+        channel.nack(delivery, false, true);
+      } else if (verdict === 'failed') {
         await retryOrDeadLetter(channel, queue, delivery, message, options.redeliveryLimit);
       }
     } catch {

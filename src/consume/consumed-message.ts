@@ -7,6 +7,8 @@ export const REDELIVERIES_HEADER = 'x-warren-redeliveries';
 export interface ConsumedMessage {
   /** The AMQP `messageId`: stable across retries, the key to de-duplicate on. */
   readonly id: string;
+  /** False when the message had no `messageId` and `id` was made up from the delivery (not stable). */
+  readonly hasMessageId: boolean;
   /** The broker it came from. */
   readonly node: string;
   /** Parsed JSON for `application/json` messages, else the text. */
@@ -38,6 +40,7 @@ export function decodeMessage(node: string, message: ConsumeMessage): ConsumedMe
       typeof properties.messageId === 'string'
         ? properties.messageId
         : `${node}:${fields.deliveryTag}`,
+    hasMessageId: typeof properties.messageId === 'string',
     node,
     body,
     headers,

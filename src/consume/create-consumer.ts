@@ -3,6 +3,7 @@ import type { BrokerNode } from '../core/broker-node.js';
 import type { HealthRegistry } from '../registry/health-registry.js';
 import { type Attachment, attach } from './broker-attachment.js';
 import type { ConsumedMessage } from './consumed-message.js';
+import type { DedupeStore } from './dedupe-store.js';
 
 /** Where one broker's attachment is, in the manner of nats.js connection status. */
 export type AttachmentState =
@@ -46,6 +47,18 @@ export interface ConsumerOptions {
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   readonly onEvent?: (event: ConsumerEvent) => void;
   readonly random?: () => number;
+  /** Process each `messageId` effectively once, across brokers and consumers. */
+  readonly dedupe?: DedupeOptions;
+}
+
+export interface DedupeOptions {
+  readonly store: DedupeStore;
+  /** Separates one consumer group's records from another's. Default: the queue name. */
+  readonly scope?: string;
+  /** How long a claim holds while its handler runs. Default 60 000 ms. */
+  readonly leaseMs?: number;
+  /** How long a processed id is remembered. Default 24 h. */
+  readonly retainMs?: number;
 }
 
 export interface Consumer {
@@ -86,6 +99,28 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   let reconcileTimer: NodeJS.Timeout | undefined;
   let reconciling: Promise<void> = Promise.resolve();
 
+  const handleOnce = async (message: ConsumedMessage): Promise<'ack' | 'hold' | 'requeue'> => {
+    const run = async () => ((await options.handler(message)) === 'hold' ? 'hold' : 'ack');
+    const { dedupe } = options;
+    // Ids made up from a delivery tag are not stable: such messages are processed, not de-duplicated.
+    if (!dedupe || !message.hasMessageId) return run();
+    const key = { scope: dedupe.scope ?? options.queue, messageId: message.id };
+    const outcome = await dedupe.store.claim(key, new Date(), dedupe.leaseMs ?? 60_000);
+    if (outcome === 'done') return 'ack';
+    if (outcome === 'in-progress') return 'requeue';
+    let verdict: 'ack' | 'hold';
+    try {
+      verdict = await run();
+    } catch (error) {
+      await dedupe.store.release(key).catch(() => undefined);
+      throw error;
+    }
+    if (verdict === 'ack')
+      await dedupe.store.complete(key, new Date(), dedupe.retainMs ?? 86_400_000);
+    else await dedupe.store.release(key);
+    return verdict;
+  };
+
   const connect = async (slot: Slot) => {
     slot.state = { state: 'connecting' };
     try {
@@ -97,7 +132,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         prefetch: options.prefetch ?? 10,
         redeliveryLimit: options.redeliveryLimit ?? 5,
         connectTimeoutMs: 2_000,
-        handle: async (message) => ((await options.handler(message)) === 'hold' ? 'hold' : 'ack'),
+        handle: (message) => handleOnce(message),
         onLost: (reason) => {
           slot.attachment = undefined;
           emit({ type: 'lost', node: slot.node.id, reason });

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { REGISTRY_KEYS } from '../registry/registry-table.js';
+import { buildUpdate } from '../registry/update-expression.js';
+import {
+  assertDedupeKey,
+  assertWindow,
+  type ClaimOutcome,
+  DedupeClaimLostError,
+  type DedupeKey,
+  type DedupeRecord,
+  type DedupeStore,
+  DedupeStoreUnavailableError,
+  recordState,
+} from './dedupe-store.js';
+
+/**
+ * Dedupe items live in the registry table, one partition per message:
+ * `pk = "dedupe#<messageId>"`, `sk = <scope>`. Message ids are UUIDv7 from
+ * many publishers, so writes spread over partitions instead of heating one;
+ * the prefix keeps them apart from `node` and `lease`; the scope in the sort
+ * key needs no separator, so neither part has a character it may not contain.
+ */
+const DEDUPE_PARTITION_PREFIX = 'dedupe#';
+
+export interface DynamoDbDedupeStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  /** The registry table (see `registry-table.ts`). */
+  readonly tableName: string;
+  /** This consumer's id in claims; two consumers must never share one. Default: a random UUID. */
+  readonly owner?: string;
+}
+
+/**
+ * A DedupeStore on DynamoDB conditional writes. Expiry is an `expiresAt`
+ * attribute the conditions compare, so it needs neither TTL nor transactions.
+ *
+ * @example
+ * const store = new DynamoDbDedupeStore({ client: documentClient, tableName: 'warren-registry' });
+ * if ((await store.claim({ scope: 'billing', messageId }, new Date(), 30_000)) === 'claimed') { ... }
+ */
+export class DynamoDbDedupeStore implements DedupeStore {
+  readonly owner: string;
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(options: DynamoDbDedupeStoreOptions) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+    this.owner = options.owner ?? randomUUID();
+  }
+
+  async claim(key: DedupeKey, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+    assertDedupeKey(key);
+    assertWindow(now, leaseMs, 'leaseMs');
+    // Tells our own write apart when the SDK retried it after a lost response and the retry failed the condition.
+    const claimId = randomUUID();
+    const update = buildUpdate({
+      set: {
+        status: 'in-progress',
+        owner: this.owner,
+        claimId,
+        expiresAt: now.getTime() + leaseMs,
+      },
+      condition: {
+        expression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
+        names: { '#pk': REGISTRY_KEYS.partitionKey, '#expiresAt': 'expiresAt' },
+        values: { ':now': now.getTime() },
+      },
+    });
+    const outcome = await this.#conditional(`claim ${label(key)}`, 'taken', async () => {
+      await this.#client.send(
+        new UpdateCommand({ TableName: this.#tableName, Key: itemKey(key), ...update }),
+      );
+      return 'claimed' as const;
+    });
+    if (outcome === 'claimed') return outcome;
+    const { Item: item } = await this.#send(`read ${label(key)}`, () =>
+      this.#client.send(
+        new GetCommand({ TableName: this.#tableName, Key: itemKey(key), ConsistentRead: true }),
+      ),
+    );
+    if (item?.claimId === claimId) return 'claimed';
+    const state = recordState(decodeRecord(item), now);
+    // Free here means the holder released it after our write: a requeue will find it free.
+    return state === 'free' ? 'in-progress' : state;
+  }
+
+  async complete(key: DedupeKey, now: Date, retainMs: number): Promise<void> {
+    assertDedupeKey(key);
+    assertWindow(now, retainMs, 'retainMs');
+    const update = buildUpdate({
+      set: { status: 'done', expiresAt: now.getTime() + retainMs },
+      // Ownership alone, not status: a complete the SDK retried after a lost response must not read as a loss.
+      condition: ownedBy(this.owner),
+    });
+    const outcome = await this.#conditional(`complete ${label(key)}`, 'lost', async () => {
+      await this.#client.send(
+        new UpdateCommand({ TableName: this.#tableName, Key: itemKey(key), ...update }),
+      );
+      return 'completed' as const;
+    });
+    if (outcome === 'lost') throw new DedupeClaimLostError(key);
+  }
+
+  async release(key: DedupeKey): Promise<void> {
+    assertDedupeKey(key);
+    const owned = ownedBy(this.owner);
+    // Only an in-progress claim: releasing after complete must not let the message be processed again.
+    await this.#conditional(`release ${label(key)}`, 'not-held', async () => {
+      await this.#client.send(
+        new DeleteCommand({
+          TableName: this.#tableName,
+          Key: itemKey(key),
+          ConditionExpression: `${owned.expression} AND #status = :inProgress`,
+          ExpressionAttributeNames: { ...owned.names, '#status': 'status' },
+          ExpressionAttributeValues: { ...owned.values, ':inProgress': 'in-progress' },
+        }),
+      );
+      return 'released' as const;
+    });
+  }
+
+  /** Runs a conditional write; a failed condition is an expected answer (`onConditionFailed`), not an error. */
+  async #conditional<T, F>(
+    action: string,
+    onConditionFailed: F,
+    call: () => Promise<T>,
+  ): Promise<T | F> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return onConditionFailed;
+      throw this.#unavailable(action, error);
+    }
+  }
+
+  async #send<T>(action: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw this.#unavailable(action, error);
+    }
+  }
+
+  #unavailable(action: string, error: unknown): DedupeStoreUnavailableError {
+    return new DedupeStoreUnavailableError(
+      `cannot ${action} in table ${this.#tableName}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+function itemKey(key: DedupeKey): Record<string, string> {
+  return {
+    [REGISTRY_KEYS.partitionKey]: `${DEDUPE_PARTITION_PREFIX}${key.messageId}`,
+    [REGISTRY_KEYS.sortKey]: key.scope,
+  };
+}
+
+function ownedBy(owner: string) {
+  return {
+    expression: '#owner = :owner',
+    names: { '#owner': 'owner' },
+    values: { ':owner': owner },
+  };
+}
+
+function label(key: DedupeKey): string {
+  return `message ${key.messageId} in scope ${key.scope}`;
+}
+
+/** An item that is not a well-formed record counts as a live claim: never process on a guess. */
+function decodeRecord(item: Record<string, unknown> | undefined): DedupeRecord | undefined {
+  if (item === undefined) return undefined;
+  const { status, owner, expiresAt } = item;
+  const valid = (status === 'done' || status === 'in-progress') && typeof expiresAt === 'number';
+  return valid
+    ? { status, owner: String(owner), expiresAt }
+    : { status: 'in-progress', owner: '', expiresAt: Number.POSITIVE_INFINITY };
+}
