@@ -1,10 +1,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type AmqpCredentials, createAmqpCredentialsSource } from '../amqp/amqp-credentials.js';
-import { ENV, readAmqpCredentialsConfig } from '../config.js';
 import { createConsumer } from '../consume/create-consumer.js';
-import { LOCAL_CREDENTIALS } from '../fleet/local-brokers.js';
+import { brokerCredentials } from './broker-credentials.js';
 import {
   openRegistryTarget,
   parseTargetArgs,
@@ -105,11 +102,7 @@ export async function runConsume(
     return 0;
   }
   const target = await openRegistryTarget(options.target, env);
-  // Local brokers keep RabbitMQ's default user; a deployment's come from the environment.
-  const remote =
-    options.target.table !== undefined ||
-    (options.target.dataDir === undefined && env[ENV.registryTable] !== undefined);
-  const credentials = await credentialsFor(remote, env);
+  const credentials = await brokerCredentials(options.target, env);
   const done = new AbortController();
   let printed = 0;
   const consumer = createConsumer({
@@ -137,13 +130,4 @@ export async function runConsume(
     target.close();
   }
   return 0;
-}
-
-async function credentialsFor(remote: boolean, env: NodeJS.ProcessEnv): Promise<AmqpCredentials> {
-  if (!remote) return LOCAL_CREDENTIALS;
-  const config = readAmqpCredentialsConfig(env);
-  const source = createAmqpCredentialsSource(config, {
-    ...(config.source === 'secret' && { secretsManager: new SecretsManagerClient({}) }),
-  });
-  return source.get();
 }

@@ -4,7 +4,9 @@ import type { AdminStateName } from '../core/broker-node.js';
 import { assertNodeId, InvalidNodeIdError } from '../core/node-id.js';
 import { toNodeView } from '../http/node-view.js';
 import type { NodeRegistration } from '../registry/health-registry.js';
+import { brokerCredentials } from './broker-credentials.js';
 import { NODES_USAGE } from './nodes-usage.js';
+import { queueDepths } from './queue-depths.js';
 import { parseRegistration } from './registration-args.js';
 import {
   openRegistryTarget,
@@ -28,7 +30,13 @@ type AdminCommand = keyof typeof ADMIN_COMMANDS;
 
 /** A validated `warren nodes` command line. */
 export type NodesCommand =
-  | { readonly action: 'list'; readonly json: boolean; readonly target: RegistryTargetOptions }
+  | {
+      readonly action: 'list';
+      readonly json: boolean;
+      /** Also show each broker's depth of this queue. */
+      readonly queue?: string;
+      readonly target: RegistryTargetOptions;
+    }
   | {
       readonly action: 'set-admin';
       readonly id: string;
@@ -43,6 +51,7 @@ export type NodesCommand =
 
 const OPTIONS = {
   json: { type: 'boolean' },
+  queue: { type: 'string' },
   'probe-interval-ms': { type: 'string' },
   'management-url': { type: 'string' },
   az: { type: 'string' },
@@ -55,7 +64,7 @@ const OPTIONS = {
 
 const COMMON_OPTIONS = ['data-dir', 'table', 'endpoint', 'help'];
 const COMMAND_OPTIONS: Record<'list' | 'register' | 'admin', readonly string[]> = {
-  list: ['json', 'probe-interval-ms'],
+  list: ['json', 'queue', 'probe-interval-ms'],
   register: ['management-url', 'az', 'label'],
   admin: [],
 };
@@ -110,7 +119,16 @@ export function parseNodesArgs(args: readonly string[]): NodesCommand | 'help' {
     }),
   });
   if ('problem' in target) throw usageError(target.problem);
-  if (kind === 'list') return { action: 'list', json: values.json === true, target };
+  if (kind === 'list') {
+    const queue = typeof values.queue === 'string' ? values.queue : undefined;
+    if (queue === '') throw usageError('--queue must not be empty');
+    return {
+      action: 'list',
+      json: values.json === true,
+      ...(queue !== undefined && { queue }),
+      target,
+    };
+  }
   const id = nodeId(operands[0] ?? '');
   if (kind === 'admin') {
     return { action: 'set-admin', id, state: ADMIN_COMMANDS[command as AdminCommand], target };
@@ -161,11 +179,32 @@ export async function runNodes(
         const { nodes, rejected } = await target.registry.listNodes();
         const nowMs = Date.now();
         const views = nodes.map((node) => toNodeView(node, nowMs, target.probeIntervalMs));
+        const depths = command.queue
+          ? {
+              queue: command.queue,
+              byNode: await queueDepths(
+                nodes,
+                command.queue,
+                await brokerCredentials(command.target, env),
+              ),
+            }
+          : undefined;
         if (command.json) {
-          out(JSON.stringify({ nodes: views, rejected }, null, 2));
+          const byNode = depths && Object.fromEntries(depths.byNode);
+          out(
+            JSON.stringify(
+              {
+                nodes: views,
+                rejected,
+                ...(byNode && { depths: { queue: depths.queue, byNode } }),
+              },
+              null,
+              2,
+            ),
+          );
           return 0;
         }
-        for (const line of renderNodeTable(views, nowMs)) out(line);
+        for (const line of renderNodeTable(views, nowMs, depths)) out(line);
         for (const item of rejected) out(`rejected registry item ${item.key}: ${item.reason}`);
         return 0;
       }

@@ -14,8 +14,14 @@ const HEADER = ['ID', 'ENDPOINT', 'HEALTH', 'ADMIN', 'LAST PROBE', 'LATENCY', ''
  * // ID  ENDPOINT              HEALTH   ADMIN     LAST PROBE  LATENCY
  * // b1  amqp://10.0.1.5:5672  healthy  draining  3s ago      4.2 ms
  */
-export function renderNodeTable(views: readonly NodeView[], nowMs: number): string[] {
+export function renderNodeTable(
+  views: readonly NodeView[],
+  nowMs: number,
+  /** With `--queue`: each broker's ready messages in it (null when the broker did not answer). */
+  depths?: { readonly queue: string; readonly byNode: ReadonlyMap<string, number | null> },
+): string[] {
   if (views.length === 0) return ['no brokers in the registry'];
+  const header = depths ? [...HEADER.slice(0, -1), depths.queue.toUpperCase(), ''] : [...HEADER];
   const rows = views.map((view) => [
     view.id,
     view.endpoint,
@@ -23,12 +29,13 @@ export function renderNodeTable(views: readonly NodeView[], nowMs: number): stri
     view.admin.state,
     view.lastProbeAt === null ? 'never' : describeAge(nowMs - Date.parse(view.lastProbeAt)),
     view.latencyMs === null ? '-' : `${view.latencyMs.toFixed(1)} ms`,
+    ...(depths ? [String(depths.byNode.get(view.id) ?? '?')] : []),
     view.stale ? 'STALE' : '',
   ]);
-  const widths = HEADER.map((title, column) =>
+  const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
   );
-  return [HEADER, ...rows].map((cells) =>
+  return [header, ...rows].map((cells) =>
     cells
       .map((cell, column) => cell.padEnd(widths[column] ?? 0))
       .join('  ')
