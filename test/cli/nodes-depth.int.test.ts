@@ -33,8 +33,9 @@ describe('warren nodes list --queue', () => {
     await purgeEverywhere([b2], 'tasks');
 
     expect(table[0]).toMatch(/LATENCY\s+TASKS/);
+    // Columns are separated by two or more spaces: ID, ENDPOINT, HEALTH, ADMIN, LAST PROBE, LATENCY, TASKS.
     const depthOf = (id: string) =>
-      table.find((line) => line.startsWith(`${id} `))?.match(/ms\s+(\d+)/)?.[1];
+      table.find((line) => line.startsWith(`${id} `))?.split(/\s{2,}/)[6];
     expect([depthOf('b1'), depthOf('b2'), depthOf('b3')]).toEqual(['0', '4', '0']);
     expect(JSON.parse(json.join('\n')).depths).toEqual({
       queue: 'tasks',
