@@ -69,7 +69,9 @@ describe('the drain runbook', () => {
 
     expect(load.failedRequests).toBe(0);
     // A request already under way at the drain may still finish on b2, within one attempt timeout (1 s).
-    const lateOnB2 = accepted.filter((a) => a.node === 'b2' && a.at > drainedAt + cacheTtlMs + 1_000);
+    const lateOnB2 = accepted.filter(
+      (a) => a.node === 'b2' && a.at > drainedAt + cacheTtlMs + 1_000,
+    );
     expect(lateOnB2).toEqual([]);
     expect(accepted.some((a) => a.node === 'b2' && a.at < drainedAt)).toBe(true);
     await eventually(async () => expect(await depthOn('b2')).toBe(0), { timeoutMs: 30_000 });
