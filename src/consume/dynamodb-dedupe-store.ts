@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { dynamoDbCalls } from '../registry/dynamodb-call.js';
 import { REGISTRY_KEYS } from '../registry/registry-table.js';
 import { buildUpdate } from '../registry/update-expression.js';
 import {
@@ -49,10 +49,15 @@ export class DynamoDbDedupeStore implements DedupeStore {
   readonly owner: string;
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #calls: ReturnType<typeof dynamoDbCalls>;
 
   constructor(options: DynamoDbDedupeStoreOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
+    this.#calls = dynamoDbCalls(
+      (message, cause) => new DedupeStoreUnavailableError(message, { cause }),
+      options.tableName,
+    );
     this.owner = options.owner ?? randomUUID();
   }
 
@@ -74,14 +79,14 @@ export class DynamoDbDedupeStore implements DedupeStore {
         values: { ':now': now.getTime() },
       },
     });
-    const outcome = await this.#conditional(`claim ${label(key)}`, 'taken', async () => {
+    const outcome = await this.#calls.conditional(`claim ${label(key)}`, 'taken', async () => {
       await this.#client.send(
         new UpdateCommand({ TableName: this.#tableName, Key: itemKey(key), ...update }),
       );
       return 'claimed' as const;
     });
     if (outcome === 'claimed') return outcome;
-    const { Item: item } = await this.#send(`read ${label(key)}`, () =>
+    const { Item: item } = await this.#calls.send(`read ${label(key)}`, () =>
       this.#client.send(
         new GetCommand({ TableName: this.#tableName, Key: itemKey(key), ConsistentRead: true }),
       ),
@@ -100,7 +105,7 @@ export class DynamoDbDedupeStore implements DedupeStore {
       // Ownership alone, not status: a complete the SDK retried after a lost response must not read as a loss.
       condition: ownedBy(this.owner),
     });
-    const outcome = await this.#conditional(`complete ${label(key)}`, 'lost', async () => {
+    const outcome = await this.#calls.conditional(`complete ${label(key)}`, 'lost', async () => {
       await this.#client.send(
         new UpdateCommand({ TableName: this.#tableName, Key: itemKey(key), ...update }),
       );
@@ -113,7 +118,7 @@ export class DynamoDbDedupeStore implements DedupeStore {
     assertDedupeKey(key);
     const owned = ownedBy(this.owner);
     // Only an in-progress claim: releasing after complete must not let the message be processed again.
-    await this.#conditional(`release ${label(key)}`, 'not-held', async () => {
+    await this.#calls.conditional(`release ${label(key)}`, 'not-held', async () => {
       await this.#client.send(
         new DeleteCommand({
           TableName: this.#tableName,
@@ -125,35 +130,6 @@ export class DynamoDbDedupeStore implements DedupeStore {
       );
       return 'released' as const;
     });
-  }
-
-  /** Runs a conditional write; a failed condition is an expected answer (`onConditionFailed`), not an error. */
-  async #conditional<T, F>(
-    action: string,
-    onConditionFailed: F,
-    call: () => Promise<T>,
-  ): Promise<T | F> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return onConditionFailed;
-      throw this.#unavailable(action, error);
-    }
-  }
-
-  async #send<T>(action: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw this.#unavailable(action, error);
-    }
-  }
-
-  #unavailable(action: string, error: unknown): DedupeStoreUnavailableError {
-    return new DedupeStoreUnavailableError(
-      `cannot ${action} in table ${this.#tableName}: ${(error as Error).message}`,
-      { cause: error },
-    );
   }
 }
 

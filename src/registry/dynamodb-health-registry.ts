@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -8,6 +7,7 @@ import {
 import { formatEndpoint, InvalidAmqpUrlError, parseAmqpUrl } from '../core/amqp-endpoint.js';
 import type { AdminStateName, BrokerNode } from '../core/broker-node.js';
 import { assertNodeId } from '../core/node-id.js';
+import { dynamoDbCalls } from './dynamodb-call.js';
 import {
   type FleetSnapshot,
   type HealthRegistry,
@@ -42,10 +42,15 @@ export interface DynamoDbHealthRegistryOptions {
 export class DynamoDbHealthRegistry implements HealthRegistry {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #calls: ReturnType<typeof dynamoDbCalls>;
 
   constructor(options: DynamoDbHealthRegistryOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
+    this.#calls = dynamoDbCalls(
+      (message, cause) => new RegistryUnavailableError(message, { cause }),
+      options.tableName,
+    );
   }
 
   async listNodes(): Promise<FleetSnapshot> {
@@ -53,7 +58,7 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
     const rejected: RejectedItem[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.#send('read the fleet', () =>
+      const page = await this.#calls.send('read the fleet', () =>
         this.#client.send(
           new QueryCommand({
             TableName: this.#tableName,
@@ -84,7 +89,7 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
       );
     }
     const at = now.toISOString();
-    const result = await this.#send(`register broker ${id}`, () =>
+    const result = await this.#calls.send(`register broker ${id}`, () =>
       this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
@@ -149,12 +154,20 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
         values: { ':expectedVersion': write.expectedVersion, ':probeSeq': write.probeSeq },
       },
     });
-    return this.#conditional(`record the health of broker ${write.id}`, 'conflict', async () => {
-      await this.#client.send(
-        new UpdateCommand({ TableName: this.#tableName, Key: this.#nodeKey(write.id), ...update }),
-      );
-      return 'written' as const;
-    });
+    return this.#calls.conditional(
+      `record the health of broker ${write.id}`,
+      'conflict',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: this.#nodeKey(write.id),
+            ...update,
+          }),
+        );
+        return 'written' as const;
+      },
+    );
   }
 
   async reportOutlier(id: string, now: Date): Promise<void> {
@@ -166,7 +179,7 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
       },
     });
     // A report for a broker that has gone from the registry has nothing to warn about.
-    await this.#conditional(`report broker ${id} as an outlier`, 'missing', async () => {
+    await this.#calls.conditional(`report broker ${id} as an outlier`, 'missing', async () => {
       await this.#client.send(
         new UpdateCommand({ TableName: this.#tableName, Key: this.#nodeKey(id), ...update }),
       );
@@ -182,12 +195,16 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
         names: { '#pk': REGISTRY_KEYS.partitionKey },
       },
     });
-    const outcome = await this.#conditional(`set broker ${id} ${state}`, 'missing', async () => {
-      await this.#client.send(
-        new UpdateCommand({ TableName: this.#tableName, Key: this.#nodeKey(id), ...update }),
-      );
-      return 'set' as const;
-    });
+    const outcome = await this.#calls.conditional(
+      `set broker ${id} ${state}`,
+      'missing',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({ TableName: this.#tableName, Key: this.#nodeKey(id), ...update }),
+        );
+        return 'set' as const;
+      },
+    );
     if (outcome === 'missing') throw new NodeNotFoundError(id);
   }
 
@@ -214,7 +231,7 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
         values: { ':holder': holder, ':now': now.getTime() },
       },
     });
-    const outcome = await this.#conditional('take the prober lease', 'held', async () => {
+    const outcome = await this.#calls.conditional('take the prober lease', 'held', async () => {
       await this.#client.send(
         new UpdateCommand({ TableName: this.#tableName, Key: LEASE_KEY, ...update }),
       );
@@ -232,7 +249,7 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
         values: { ':holder': holder },
       },
     });
-    await this.#conditional('release the prober lease', 'not-held', async () => {
+    await this.#calls.conditional('release the prober lease', 'not-held', async () => {
       await this.#client.send(
         new UpdateCommand({ TableName: this.#tableName, Key: LEASE_KEY, ...update }),
       );
@@ -241,7 +258,7 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
   }
 
   async readLease(): Promise<ProberLease | undefined> {
-    const { Item: item } = await this.#send('read the prober lease', () =>
+    const { Item: item } = await this.#calls.send('read the prober lease', () =>
       this.#client.send(new GetCommand({ TableName: this.#tableName, Key: LEASE_KEY })),
     );
     if (!item || typeof item.holder !== 'string' || typeof item.expiresAt !== 'number')
@@ -262,37 +279,5 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
       [REGISTRY_KEYS.partitionKey]: REGISTRY_KEYS.nodePartition,
       [REGISTRY_KEYS.sortKey]: id,
     };
-  }
-
-  /** Runs a conditional write; a failed condition is an expected answer (`onConditionFailed`), not an error. */
-  async #conditional<T, F>(
-    action: string,
-    onConditionFailed: F,
-    call: () => Promise<T>,
-  ): Promise<T | F> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return onConditionFailed;
-      throw new RegistryUnavailableError(
-        `cannot ${action} in table ${this.#tableName}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
-  }
-
-  async #send<T>(action: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw new RegistryUnavailableError(
-        `cannot ${action} in table ${this.#tableName}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
   }
 }
