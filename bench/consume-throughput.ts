@@ -1,29 +1,5 @@
-/**
- * Consuming: warren's `createConsumer` attached to the three brokers of a local
- * fleet, against raw amqplib consuming the same number of messages from ONE
- * broker (the baseline: one channel, manual ack per message) and, as a fairer
- * reference, raw amqplib consuming from all three brokers at once (one
- * connection and channel each). All three use the same prefetch per channel.
- *
- *   npx tsx bench/consume-throughput.ts [--reps 5] [--per-broker 10000] [--prefetch 100]
- *
- * Before every run, untimed, `tasks` is purged and loaded with raw amqplib
- * confirm channels: 3 x `--per-broker` persistent 1 KiB JSON messages (as warren
- * publishes them: `application/json`, a `messageId`, a timestamp), evenly on the
- * three brokers for warren and raw-three, all on one broker for raw-one (the
- * broker rotates with the repetition). The timed part starts before the
- * consumer is created or the connections are opened (so it includes warren's
- * registry read and every connect) and ends when the handler has seen every
- * message; warren acks after its handler resolves, raw acks in its callback.
- * Each run then stops its consumer (untimed) and checks that `tasks` is empty on
- * every broker, i.e. that every message was acked. The variants' order rotates
- * every repetition. The fleet runs in a child process, so this process holds
- * only the consumers; CPU per message is reported for this process, the three
- * RabbitMQ VMs (from /proc) and the machine's busy share.
- */
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,12 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import { createConsumer } from '../src/consume/create-consumer.js';
-import { startFleet } from '../src/fleet/fleet.js';
 import type { FleetDescription } from '../src/fleet/fleet-state.js';
 import { LOCAL_CREDENTIALS } from '../src/fleet/local-brokers.js';
 import { createRegistryTable } from '../src/registry/create-registry-table.js';
 import { createDynamoDbClients } from '../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../src/registry/dynamodb-health-registry.js';
+import { brokerPidsOf, hostFleet, startFleetChild } from './support/fleet-host.js';
+import { cpuMs, machineCpu, median, processesCpuMs, within } from './support/measure.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values } = parseArgs({
@@ -71,122 +48,6 @@ const LOAD_BATCH = 1_000;
 /** Pause between loading and the timed run, so the brokers finish writing what they took. */
 const SETTLE_MS = 1_000;
 const WARMUP_PER_BROKER = 1_000;
-
-const median = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
-/** `promise`, or 'timeout' once `ms` pass (the promise is left to settle on its own). */
-const within = <T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> => {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), Math.max(0, ms));
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-};
-
-/** Linux's USER_HZ: /proc counts CPU time in these ticks. */
-const TICKS_PER_SECOND = 100;
-
-/** CPU ms (user + system) the given processes have used, from /proc; undefined where it cannot be read. */
-async function processesCpuMs(pids: readonly number[]): Promise<number | undefined> {
-  if (pids.length === 0) return undefined;
-  try {
-    let ticks = 0;
-    for (const pid of pids) {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    }
-    return (1000 * ticks) / TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The whole machine's CPU time so far, from /proc/stat: busy (not idle, not iowait). */
-async function machineCpu(): Promise<{ busy: number; total: number } | undefined> {
-  try {
-    const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0] ?? '';
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = line
-      .split(/\s+/)
-      .slice(1, 9)
-      .map(Number) as number[];
-    const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0);
-    return { busy, total: busy + (idle ?? 0) + (iowait ?? 0) + (steal ?? 0) };
-  } catch {
-    return undefined;
-  }
-}
-
-// ---------------------------------------------------------------------------
-// The fleet, in a child process (this file, forked).
-
-type HostMessage = { type: 'ready'; fleet: FleetDescription } | { type: 'failed'; reason: string };
-
-async function hostFleet(dataDir: string): Promise<void> {
-  const send = (message: HostMessage) => process.send?.(message);
-  try {
-    const fleet = await startFleet({ dataDir, nodes: BROKERS, port: 0 });
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      await fleet.stop();
-      process.exit(0);
-    };
-    process.on('message', (message) => {
-      if (message === 'stop') void stop();
-    });
-    // The bench died or finished without a word: stop the brokers anyway.
-    process.on('disconnect', () => void stop());
-    const { stop: _stop, supervisors: _supervisors, ...description } = fleet;
-    send({ type: 'ready', fleet: description });
-  } catch (error) {
-    send({ type: 'failed', reason: (error as Error).message });
-    process.exit(1);
-  }
-}
-
-async function startFleetChild(
-  dataDir: string,
-): Promise<{ fleet: FleetDescription; stop(): Promise<void> }> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--fleet-host', dataDir], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = await new Promise<HostMessage>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('fleet host did not answer')), 180_000);
-    child.once('message', (message) => {
-      clearTimeout(timer);
-      resolve(message as HostMessage);
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`fleet host exited (code ${child.exitCode})`));
-    });
-  }).catch((error: unknown) => {
-    child.kill('SIGTERM');
-    throw error;
-  });
-  if (ready.type !== 'ready') {
-    child.kill('SIGTERM');
-    throw new Error(`fleet did not start: ${ready.reason}`);
-  }
-  return {
-    fleet: ready.fleet,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.send('stop');
-      if ((await within(exited, 60_000)) === 'timeout') child.kill('SIGTERM');
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Loading and checking the queue, with raw amqplib (untimed).
@@ -444,7 +305,7 @@ async function main(): Promise<void> {
     const dataDir = await mkdtemp(join(tmpdir(), 'warren-bench-consume-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     console.error('starting a fleet of 3 brokers (child process)...');
-    const host = await startFleetChild(dataDir);
+    const host = await startFleetChild(fileURLToPath(import.meta.url), dataDir);
     cleanups.push(async () => {
       console.error('stopping the fleet...');
       await host.stop();
@@ -456,15 +317,7 @@ async function main(): Promise<void> {
       await Promise.all(brokers.map((b) => b.connection.close().catch(() => undefined)));
     });
     const server = brokers[0]?.connection.connection.serverProperties;
-    const brokerPids = (
-      await Promise.all(
-        fleet.brokers.map((b) =>
-          b.local ? readFile(b.local.pidFile, 'utf8').catch(() => '') : Promise.resolve(''),
-        ),
-      )
-    )
-      .map((text) => Number.parseInt(text, 10))
-      .filter((pid) => pid > 0);
+    const brokerPids = await brokerPidsOf(fleet);
 
     // warren's consumer reads its brokers from a fresh registry table in the fleet's dynalite.
     const clients = createDynamoDbClients({ endpoint: fleet.registry.endpoint });

@@ -1,30 +1,4 @@
-/**
- * Publishing: warren's publish API in process (`createPublisher` over the
- * amqplib broker pool) and over HTTP (`POST /v1/publish` of a local fleet),
- * each against raw amqplib confirm channels to the same three brokers,
- * measured in the same run and interleaved: the order of the variants rotates
- * every throughput repetition, and latency samples alternate message by message.
- * 1 KiB persistent messages to the `tasks` queue, purged after every run.
- *
- *   npx tsx bench/publish-throughput.ts [--path library|http|both] [--reps 7]
- *     [--messages 20000] [--batch 100] [--in-flight 4] [--latency-samples 1000]
- *     [--fleet child|in-process]
- *
- * The fleet (`startFleet`: brokers, dynalite, prober, HTTP API) runs in a child
- * process by default, so this process holds only the clients, as a deployment
- * would; `--fleet in-process` puts it on this event loop instead.
- *
- * Raw amqplib is the floor: one prebuilt 1 KiB Buffer, `persistent`, `mandatory`
- * and a `messageId`, message i to broker i mod 3. warren's in-process calls pass
- * `{ body }` (the same JSON object; warren serialises it and generates a UUIDv7
- * id); HTTP requests carry `{ id, body }`. Besides rates and latencies it prints
- * CPU time per message of this process, the fleet process and the three
- * RabbitMQ VMs (from /proc), since on a small machine they all share the cores,
- * and one diagnostic latency: a request the API refuses with 404 after reading
- * and validating it (HTTP cost without a publish).
- */
-import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +16,13 @@ import { createCachedFleetView } from '../src/registry/cached-fleet-view.js';
 import { createRegistryTable } from '../src/registry/create-registry-table.js';
 import { createDynamoDbClients } from '../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../src/registry/dynamodb-health-registry.js';
+import {
+  brokerPidsOf,
+  type FleetHandle,
+  hostFleet,
+  startFleetChild,
+} from './support/fleet-host.js';
+import { cpuMs, machineCpu, median, processesCpuMs, within } from './support/measure.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values } = parseArgs({
@@ -86,17 +67,8 @@ const LATENCY_BUDGET_MS = 300_000;
 const WARMUP_MESSAGES = 2_000;
 const WARMUP_SAMPLES = 100;
 
-const median = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 const percentile = (samples: number[], p: number) =>
   [...samples].sort((a, b) => a - b)[Math.max(0, Math.ceil(p * samples.length) - 1)] ?? 0;
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 const tally = (counts: Map<string, number>, key: string, by = 1) =>
   counts.set(key, (counts.get(key) ?? 0) + by);
 const shares = (counts: Map<string, number>) => {
@@ -106,128 +78,8 @@ const shares = (counts: Map<string, number>) => {
     .map(([id, n]) => `${id} ${Math.round((100 * n) / total)}%`)
     .join(', ');
 };
-/** `promise`, or 'timeout' once `ms` pass (the promise is left to settle on its own). */
-const within = <T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> => {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), Math.max(0, ms));
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-};
-
-/** Linux's USER_HZ: /proc counts CPU time in these ticks. */
-const TICKS_PER_SECOND = 100;
-
-/** CPU ms (user + system) the given processes have used, from /proc; undefined where it cannot be read. */
-async function processesCpuMs(pids: readonly number[]): Promise<number | undefined> {
-  if (pids.length === 0) return undefined;
-  try {
-    let ticks = 0;
-    for (const pid of pids) {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    }
-    return (1000 * ticks) / TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The whole machine's CPU time so far, from /proc/stat: busy (not idle, not iowait) and stolen by the hypervisor. */
-async function machineCpu(): Promise<{ busy: number; steal: number; total: number } | undefined> {
-  try {
-    const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0] ?? '';
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = line
-      .split(/\s+/)
-      .slice(1, 9)
-      .map(Number) as number[];
-    const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0);
-    return { busy, steal: steal ?? 0, total: busy + (idle ?? 0) + (iowait ?? 0) + (steal ?? 0) };
-  } catch {
-    return undefined;
-  }
-}
-
 // ---------------------------------------------------------------------------
 // The fleet, in a child process (this file, forked) or on this event loop.
-
-type HostMessage =
-  | { type: 'ready'; fleet: FleetDescription }
-  | { type: 'failed'; reason: string }
-  | { type: 'cpu'; ms: number };
-
-interface FleetHandle {
-  readonly fleet: FleetDescription;
-  /** CPU time of the process running the fleet (API, its publisher, prober, dynalite); undefined in process. */
-  hostCpuMs(): Promise<number | undefined>;
-  stop(): Promise<void>;
-}
-
-async function hostFleet(dataDir: string): Promise<void> {
-  const send = (message: HostMessage) => process.send?.(message);
-  try {
-    const fleet = await startFleet({ dataDir, nodes: 3, port: 0 });
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      await fleet.stop();
-      process.exit(0);
-    };
-    process.on('message', (message) => {
-      if (message === 'cpu') send({ type: 'cpu', ms: cpuMs() });
-      if (message === 'stop') void stop();
-    });
-    // The bench died or finished without a word: stop the brokers anyway.
-    process.on('disconnect', () => void stop());
-    const { stop: _stop, supervisors: _supervisors, ...description } = fleet;
-    send({ type: 'ready', fleet: description });
-  } catch (error) {
-    send({ type: 'failed', reason: (error as Error).message });
-    process.exit(1);
-  }
-}
-
-async function startFleetChild(dataDir: string): Promise<FleetHandle> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--fleet-host', dataDir], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const next = (timeoutMs: number) =>
-    new Promise<HostMessage>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('fleet host did not answer')), timeoutMs);
-      child.once('message', (message) => {
-        clearTimeout(timer);
-        resolve(message as HostMessage);
-      });
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`fleet host exited (code ${child.exitCode})`));
-      });
-    });
-  const ready = await next(180_000).catch((error: unknown) => {
-    child.kill('SIGTERM');
-    throw error;
-  });
-  if (ready.type !== 'ready') {
-    child.kill('SIGTERM');
-    throw new Error(`fleet did not start: ${ready.type === 'failed' ? ready.reason : ready.type}`);
-  }
-  return {
-    fleet: ready.fleet,
-    async hostCpuMs() {
-      child.send('cpu');
-      const answer = await next(10_000);
-      return answer.type === 'cpu' ? answer.ms : undefined;
-    },
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.send('stop');
-      if ((await within(exited, 60_000)) === 'timeout') child.kill('SIGTERM');
-    },
-  };
-}
 
 async function startFleetHere(dataDir: string): Promise<FleetHandle> {
   const running = await startFleet({ dataDir, nodes: 3, port: 0 });
@@ -483,7 +335,9 @@ async function main(): Promise<void> {
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     console.error(`starting a fleet of 3 brokers (${FLEET_MODE})...`);
     const host =
-      FLEET_MODE === 'child' ? await startFleetChild(dataDir) : await startFleetHere(dataDir);
+      FLEET_MODE === 'child'
+        ? await startFleetChild(fileURLToPath(import.meta.url), dataDir)
+        : await startFleetHere(dataDir);
     cleanups.push(async () => {
       console.error('stopping the fleet...');
       await host.stop();
@@ -495,15 +349,7 @@ async function main(): Promise<void> {
       await Promise.all(brokers.map((b) => b.connection.close().catch(() => undefined)));
     });
     const server = brokers[0]?.connection.connection.serverProperties;
-    const brokerPids = (
-      await Promise.all(
-        fleet.brokers.map((b) =>
-          b.local ? readFile(b.local.pidFile, 'utf8').catch(() => '') : Promise.resolve(''),
-        ),
-      )
-    )
-      .map((text) => Number.parseInt(text, 10))
-      .filter((pid) => pid > 0);
+    const brokerPids = await brokerPidsOf(fleet);
     await purge(brokers);
 
     // The in-process publisher: a fresh registry table on the fleet's dynalite, the
