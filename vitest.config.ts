@@ -32,6 +32,7 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          exclude: ['test/**/*.int.test.ts'],
           testTimeout: 120_000,
         },
       },
