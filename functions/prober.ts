@@ -58,16 +58,17 @@ function createProber() {
     ...(secretsManager && { secretsManager }),
   });
   const timeoutMs = config.probeTimeoutMs;
-  const probeOptions =
-    timeoutMs === undefined
-      ? DEFAULT_PROBE_OPTIONS
-      : {
-          ...DEFAULT_PROBE_OPTIONS,
-          tcpTimeoutMs: timeoutMs,
-          amqpTimeoutMs: timeoutMs,
-          publishTimeoutMs: timeoutMs,
-          managementTimeoutMs: timeoutMs,
-        };
+  const probeOptions = {
+    ...DEFAULT_PROBE_OPTIONS,
+    ...(timeoutMs !== undefined && {
+      tcpTimeoutMs: timeoutMs,
+      amqpTimeoutMs: timeoutMs,
+      publishTimeoutMs: timeoutMs,
+      managementTimeoutMs: timeoutMs,
+    }),
+    // EC2 brokers speak only amqps:// and https://, with certificates from the fleet CA.
+    ...(config.amqpCaCertPem !== undefined && { caCertPem: config.amqpCaCertPem }),
+  };
   const jitterMs = Math.min(1_000, config.probeIntervalMs / 10);
   return { config, registry, credentials, probeOptions, jitterMs };
 }

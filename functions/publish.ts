@@ -29,7 +29,11 @@ const credentials = createAmqpCredentialsSource(config.amqpCredentials, {
     secretsManager: new SecretsManagerClient({}),
   }),
 });
-const pool = createAmqpBrokerPool({ credentialsFor: () => credentials.get() });
+const pool = createAmqpBrokerPool({
+  credentialsFor: () => credentials.get(),
+  // EC2 brokers speak only amqps://, with certificates from the fleet CA.
+  ...(config.amqpCaCertPem !== undefined && { caCertPem: config.amqpCaCertPem }),
+});
 const publisher = createPublisher({
   fleet,
   pool,

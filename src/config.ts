@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaCertificateError, parseCaCertificate } from './amqp/ca-certificate.js';
 import { DEFAULT_PUBLISH_LIMITS, type PublishLimits } from './http/publish-limits.js';
 import { DEFAULT_REGISTRY_TABLE_NAME } from './registry/registry-table.js';
 import { defaultTopology, parseTopology, TopologyError } from './topology/load-topology.js';
@@ -16,6 +17,7 @@ export const ENV = {
   amqpSecretArn: 'WARREN_AMQP_SECRET_ARN',
   amqpUsername: 'WARREN_AMQP_USERNAME',
   amqpPassword: 'WARREN_AMQP_PASSWORD',
+  amqpCaCert: 'WARREN_AMQP_CA_CERT',
   topology: 'WARREN_TOPOLOGY',
   maxMessages: 'WARREN_MAX_MESSAGES',
   maxMessageBytes: 'WARREN_MAX_MESSAGE_BYTES',
@@ -36,9 +38,19 @@ export interface FunctionConfig {
   readonly probeIntervalMs: number;
 }
 
-export interface PublishConfig extends FunctionConfig {
-  readonly publishLimits: PublishLimits;
+/** How the functions reach the brokers: credentials, and the CA their TLS certificates chain to. */
+export interface BrokerAccessConfig {
   readonly amqpCredentials: AmqpCredentialsConfig;
+  /**
+   * `WARREN_AMQP_CA_CERT`: the PEM CA certificate(s) trusted, instead of Node's
+   * public roots, for amqps:// brokers and their https:// management API.
+   * Unset: plain amqp:// and http:// (the local fleet), or public roots.
+   */
+  readonly amqpCaCertPem?: string;
+}
+
+export interface PublishConfig extends FunctionConfig, BrokerAccessConfig {
+  readonly publishLimits: PublishLimits;
   /** The declared destinations: `WARREN_TOPOLOGY` (definitions JSON), else the default topology. */
   readonly topology: Topology;
 }
@@ -48,12 +60,11 @@ export type AmqpCredentialsConfig =
   | { readonly source: 'secret'; readonly secretArn: string }
   | { readonly source: 'env'; readonly username: string; readonly password: string };
 
-export interface ProberConfig extends FunctionConfig {
+export interface ProberConfig extends FunctionConfig, BrokerAccessConfig {
   /** Rounds per scheduled invocation, started `probeIntervalMs` apart. */
   readonly probeRounds: number;
   /** Overrides every probe stage's timeout; unset keeps the per-stage defaults. */
   readonly probeTimeoutMs?: number;
-  readonly amqpCredentials: AmqpCredentialsConfig;
 }
 
 // CloudFormation and shells set optional variables to '' rather than leaving them out.
@@ -117,20 +128,28 @@ export function readConfig(env: NodeJS.ProcessEnv): FunctionConfig {
 /**
  * Reads the publish function's configuration: the common variables, the
  * request limits (defaults: 500 messages, 256 KiB per message, 5 MiB per
- * request), the AMQP credentials and the topology.
+ * request), the AMQP credentials, the CA the brokers' TLS certificates
+ * chain to (optional) and the topology.
  *
  * @example const { publishLimits } = readPublishConfig({ ...process.env, WARREN_MAX_MESSAGES: '100' }); // publishLimits.maxMessages === 100
  */
 export function readPublishConfig(env: NodeJS.ProcessEnv): PublishConfig {
   const result = publishSchema.safeParse(env);
   const credentials = readAmqpCredentials(env);
+  const caCert = readAmqpCaCert(env);
   const topology = readTopology(env);
   const problems = [
     ...(result.success ? [] : problemsOf(result.error)),
     ...(typeof credentials === 'string' ? [credentials] : []),
+    ...(caCert instanceof CaCertificateError ? [caCert.message] : []),
     ...(topology instanceof TopologyError ? [`${ENV.topology}: ${topology.message}`] : []),
   ];
-  if (!result.success || typeof credentials === 'string' || topology instanceof TopologyError) {
+  if (
+    !result.success ||
+    typeof credentials === 'string' ||
+    caCert instanceof CaCertificateError ||
+    topology instanceof TopologyError
+  ) {
     throw configError(problems);
   }
   return {
@@ -142,6 +161,7 @@ export function readPublishConfig(env: NodeJS.ProcessEnv): PublishConfig {
       maxRequestBytes: result.data[ENV.maxRequestBytes],
     },
     amqpCredentials: credentials,
+    ...(caCert !== undefined && { amqpCaCertPem: caCert }),
     topology,
   };
 }
@@ -160,20 +180,24 @@ function readTopology(env: NodeJS.ProcessEnv): Topology | TopologyError {
 
 /**
  * Reads the prober function's configuration: the common variables, rounds,
- * the probe timeout and the AMQP credentials (a Secrets Manager ARN, or a
- * username and password for local use). One ConfigError names every bad variable;
- * no message ever contains a credential.
+ * the probe timeout, the AMQP credentials (a Secrets Manager ARN, or a
+ * username and password for local use) and the brokers' CA certificate
+ * (optional). One ConfigError names every bad variable; no message ever
+ * contains a credential or the certificate.
  *
  * @example const config = readProberConfig({ WARREN_AMQP_USERNAME: 'guest', WARREN_AMQP_PASSWORD: 'guest' }); // config.probeRounds === 4
  */
 export function readProberConfig(env: NodeJS.ProcessEnv): ProberConfig {
   const result = proberSchema.safeParse(env);
   const credentials = readAmqpCredentials(env);
+  const caCert = readAmqpCaCert(env);
   const problems = [
     ...(result.success ? [] : problemsOf(result.error)),
     ...(typeof credentials === 'string' ? [credentials] : []),
+    ...(caCert instanceof CaCertificateError ? [caCert.message] : []),
   ];
-  if (!result.success || typeof credentials === 'string') throw configError(problems);
+  if (!result.success || typeof credentials === 'string' || caCert instanceof CaCertificateError)
+    throw configError(problems);
   const timeoutMs = result.data[ENV.probeTimeoutMs];
   return {
     registryTableName: result.data[ENV.registryTable],
@@ -181,10 +205,10 @@ export function readProberConfig(env: NodeJS.ProcessEnv): ProberConfig {
     probeRounds: result.data[ENV.probeRounds],
     ...(timeoutMs !== undefined && { probeTimeoutMs: timeoutMs }),
     amqpCredentials: credentials,
+    ...(caCert !== undefined && { amqpCaCertPem: caCert }),
   };
 }
 
-/** The credentials configuration, or the problem with it (naming variables, never values). */
 /**
  * The AMQP credentials configuration alone, for tools that only talk to brokers.
  *
@@ -196,6 +220,31 @@ export function readAmqpCredentialsConfig(env: NodeJS.ProcessEnv): AmqpCredentia
   return credentials;
 }
 
+/**
+ * `WARREN_AMQP_CA_CERT` alone, validated, for tools that only talk to brokers:
+ * the PEM bundle, or undefined when unset or blank.
+ *
+ * @example const caCertPem = readAmqpCaCertConfig(process.env); // '-----BEGIN CERTIFICATE-----…' or undefined
+ */
+export function readAmqpCaCertConfig(env: NodeJS.ProcessEnv): string | undefined {
+  const caCert = readAmqpCaCert(env);
+  if (caCert instanceof CaCertificateError) throw configError([caCert.message]);
+  return caCert;
+}
+
+// The variable's name stands in for its text in every message: a PEM is long and says nothing.
+function readAmqpCaCert(env: NodeJS.ProcessEnv): string | undefined | CaCertificateError {
+  const pem = env[ENV.amqpCaCert];
+  if (pem === undefined || pem.trim() === '') return undefined;
+  try {
+    return parseCaCertificate(pem, ENV.amqpCaCert);
+  } catch (error) {
+    if (error instanceof CaCertificateError) return error;
+    throw error;
+  }
+}
+
+/** The credentials configuration, or the problem with it (naming variables, never values). */
 function readAmqpCredentials(env: NodeJS.ProcessEnv): AmqpCredentialsConfig | string {
   const set = (name: string) => (env[name] === '' ? undefined : env[name]);
   const secretArn = set(ENV.amqpSecretArn);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ENV, readConfig, readProberConfig } from '../src/config.js';
+import {
+  ConfigError,
+  ENV,
+  readAmqpCaCertConfig,
+  readConfig,
+  readProberConfig,
+} from '../src/config.js';
+import { issueTestCa, issueTestServerCertificate } from './amqp/test-certificates.js';
 
 describe('readConfig', () => {
   it('defaults the table name and the probe interval', () => {
@@ -102,5 +109,58 @@ describe('readProberConfig', () => {
     expect(message).toContain(`${ENV.registryTable}:`);
     expect(message).toContain(`${ENV.amqpUsername}:`);
     expect(message).not.toContain('hunter2');
+  });
+});
+
+describe("the brokers' CA certificate (WARREN_AMQP_CA_CERT)", () => {
+  const pair = { [ENV.amqpUsername]: 'warren', [ENV.amqpPassword]: 'hunter2' };
+  const ca = issueTestCa();
+  const server = issueTestServerCertificate(ca);
+  const problemWith = (pem: string): string => {
+    try {
+      readProberConfig({ ...pair, [ENV.amqpCaCert]: pem });
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('is handed to the prober as PEM when it is a CA certificate', () => {
+    const config = readProberConfig({ ...pair, [ENV.amqpCaCert]: ca.certPem });
+    expect(config.amqpCaCertPem?.trim()).toBe(ca.certPem.trim());
+    expect(readAmqpCaCertConfig({ [ENV.amqpCaCert]: ca.certPem })).toBe(config.amqpCaCertPem);
+  });
+
+  it.each([
+    ['unset', undefined],
+    ['blank', ''],
+    ['only white space', ' \n'],
+  ])('is left out when %s', (_case, value) => {
+    const config = readProberConfig({ ...pair, [ENV.amqpCaCert]: value });
+    expect(config).not.toHaveProperty('amqpCaCertPem');
+    expect(readAmqpCaCertConfig({ [ENV.amqpCaCert]: value })).toBeUndefined();
+  });
+
+  it.each([
+    ['not PEM', 'fleet-ca.pem', 'must be a PEM certificate'],
+    [
+      'an unparsable certificate',
+      '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+      'cannot be parsed',
+    ],
+    ["a broker's certificate, not a CA", server.certPem, 'is not a CA certificate'],
+  ])('is refused when %s, naming the variable and never quoting it', (_case, pem, problem) => {
+    const message = problemWith(pem);
+    expect(message).toContain(`${ENV.amqpCaCert}: `);
+    expect(message).toContain(problem);
+    expect(message).not.toContain(pem);
+    expect(() => readAmqpCaCertConfig({ [ENV.amqpCaCert]: pem })).toThrow(ConfigError);
+  });
+
+  it('is reported together with the other bad variables', () => {
+    expect(() =>
+      readProberConfig({ [ENV.probeRounds]: '0', [ENV.amqpCaCert]: server.certPem }),
+    ).toThrow(new RegExp(`${ENV.probeRounds}:.*${ENV.amqpSecretArn}.*${ENV.amqpCaCert}:`));
   });
 });

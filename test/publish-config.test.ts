@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, ENV, readPublishConfig } from '../src/config.js';
 import { DEFAULT_PUBLISH_LIMITS } from '../src/http/publish-limits.js';
 import { defaultTopology } from '../src/topology/load-topology.js';
+import { issueTestCa, issueTestServerCertificate } from './amqp/test-certificates.js';
 
 const credentials = { [ENV.amqpUsername]: 'guest', [ENV.amqpPassword]: 'guest' };
 
@@ -61,6 +62,23 @@ describe('publish configuration', () => {
     ['an invalid topology', '{"queues": [{"name": "q", "durable": false}]}'],
   ])('refuses WARREN_TOPOLOGY that is %s', (_, text) => {
     expect(() => readPublishConfig({ ...credentials, [ENV.topology]: text })).toThrow(ENV.topology);
+  });
+
+  it("hand the brokers' CA certificate to the publisher, and leave it out when blank", () => {
+    const ca = issueTestCa();
+    const config = readPublishConfig({ ...credentials, [ENV.amqpCaCert]: ca.certPem });
+    expect(config.amqpCaCertPem?.trim()).toBe(ca.certPem.trim());
+    expect(readPublishConfig({ ...credentials, [ENV.amqpCaCert]: '' })).not.toHaveProperty(
+      'amqpCaCertPem',
+    );
+  });
+
+  it('refuse a WARREN_AMQP_CA_CERT that is not a CA certificate, without quoting it', () => {
+    const server = issueTestServerCertificate(issueTestCa());
+    const attempt = () => readPublishConfig({ ...credentials, [ENV.amqpCaCert]: server.certPem });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(`${ENV.amqpCaCert}: the certificate is not a CA certificate`);
+    expect(attempt).not.toThrow(/BEGIN CERTIFICATE/);
   });
 
   it('needs AMQP credentials, naming the variables to set', () => {

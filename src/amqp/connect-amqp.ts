@@ -1,15 +1,26 @@
 import { type ChannelModel, connect } from 'amqplib';
 import { redactAmqpUrl } from '../core/amqp-endpoint.js';
+import { describeCertificateProblem } from './ca-certificate.js';
 
 /** A broker that could not be reached, refused the handshake, or did not answer in time. */
 export class AmqpConnectError extends Error {
   readonly url: string;
   readonly timedOut: boolean;
-  constructor(url: string, message: string, options: ErrorOptions & { timedOut?: boolean } = {}) {
+  /**
+   * TLS verification refused the broker's certificate (untrusted issuer, expired,
+   * wrong address): set when the certificate is the problem, not the network.
+   */
+  readonly certificateProblem: string | undefined;
+  constructor(
+    url: string,
+    message: string,
+    options: ErrorOptions & { timedOut?: boolean; certificateProblem?: string } = {},
+  ) {
     super(`${redactAmqpUrl(url)}: ${message}`, options);
     this.name = 'AmqpConnectError';
     this.url = redactAmqpUrl(url);
     this.timedOut = options.timedOut ?? false;
+    this.certificateProblem = options.certificateProblem;
   }
 }
 
@@ -19,6 +30,12 @@ export interface ConnectAmqpOptions {
   /** Shown as the connection name in the management UI. */
   readonly connectionName?: string;
   readonly signal?: AbortSignal;
+  /**
+   * For amqps:// URLs: PEM CA certificate(s) the broker's certificate must chain
+   * to, instead of Node's public roots. Verification (issuer, dates, and the
+   * URL's host or IP against the certificate's names) is always on.
+   */
+  readonly caCertPem?: string;
 }
 
 /**
@@ -32,6 +49,9 @@ export async function connectAmqp(url: string, options: ConnectAmqpOptions): Pro
   const attempt = connect(url, {
     timeout: options.timeoutMs,
     clientProperties: { connection_name: options.connectionName ?? 'warren' },
+    // Handed to tls.connect for amqps:// (ignored for amqp://). amqplib sets no SNI
+    // servername for an IP host, so Node checks the IP against the certificate's IP SANs.
+    ...(options.caCertPem !== undefined && { ca: [options.caCertPem] }),
   });
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
@@ -59,6 +79,15 @@ export async function connectAmqp(url: string, options: ConnectAmqpOptions): Pro
     // A handshake that completes after the deadline must not leak a connection.
     attempt.then((late) => late.close()).catch(() => undefined);
     if (error instanceof AmqpConnectError) throw error;
+    const certificateProblem = describeCertificateProblem(error);
+    if (certificateProblem !== undefined) {
+      const trusted = options.caCertPem === undefined ? "Node's public roots" : 'the given CA';
+      throw new AmqpConnectError(
+        url,
+        `TLS certificate rejected: ${certificateProblem} (trusting ${trusted})`,
+        { cause: error, certificateProblem },
+      );
+    }
     throw new AmqpConnectError(url, (error as Error).message, { cause: error });
   } finally {
     clearTimeout(timer);

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { createConsumer } from '../consume/create-consumer.js';
+import { brokerCaCert } from './broker-ca-cert.js';
 import { brokerCredentials } from './broker-credentials.js';
 import {
   openRegistryTarget,
@@ -23,6 +24,8 @@ Options:
   --table NAME          a DynamoDB registry table instead; credentials from WARREN_AMQP_SECRET_ARN
                         or WARREN_AMQP_USERNAME + WARREN_AMQP_PASSWORD
   --endpoint URL        with --table: a DynamoDB-compatible server such as dynalite
+  --ca-file PATH        PEM CA certificate that amqps:// brokers' certificates chain to
+                        (default: $WARREN_AMQP_CA_CERT, else Node's public roots)
   -h, --help            show this help
 
 Ctrl-C stops cleanly: in-flight messages are finished, the rest stay queued.`;
@@ -32,6 +35,8 @@ export interface ConsumeArgs {
   readonly count?: number;
   readonly ack: boolean;
   readonly prefetch: number;
+  /** A PEM file of the CA that amqps:// brokers' certificates chain to. */
+  readonly caFile?: string;
   readonly target: RegistryTargetOptions;
 }
 
@@ -49,6 +54,7 @@ export function parseConsumeArgs(args: readonly string[]): ConsumeArgs | 'help' 
         'data-dir': { type: 'string' },
         table: { type: 'string' },
         endpoint: { type: 'string' },
+        'ca-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -75,6 +81,8 @@ export function parseConsumeArgs(args: readonly string[]): ConsumeArgs | 'help' 
     return value;
   };
   const count = whole('count', values.count, 1, 1_000_000);
+  const caFile = values['ca-file'];
+  if (caFile === '') throw new UsageError('--ca-file must not be empty', CONSUME_USAGE);
   const target = parseTargetArgs({
     ...(typeof values['data-dir'] === 'string' && { dataDir: values['data-dir'] }),
     ...(typeof values.table === 'string' && { table: values.table }),
@@ -86,6 +94,7 @@ export function parseConsumeArgs(args: readonly string[]): ConsumeArgs | 'help' 
     ...(count !== undefined && { count }),
     ack: !values['no-ack'],
     prefetch: whole('prefetch', values.prefetch, 1, 1_000) ?? 10,
+    ...(typeof caFile === 'string' && { caFile }),
     target,
   };
 }
@@ -101,6 +110,7 @@ export async function runConsume(
     out(CONSUME_USAGE);
     return 0;
   }
+  const caCertPem = await brokerCaCert(options.caFile, env, CONSUME_USAGE);
   const target = await openRegistryTarget(options.target, env);
   const credentials = await brokerCredentials(options.target, env);
   const done = new AbortController();
@@ -110,6 +120,7 @@ export async function runConsume(
     queue: options.queue,
     prefetch: options.prefetch,
     credentialsFor: async () => credentials,
+    ...(caCertPem !== undefined && { caCertPem }),
     handler: async (message) => {
       if (done.signal.aborted) return 'hold';
       printed += 1;

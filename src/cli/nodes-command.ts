@@ -4,6 +4,7 @@ import type { AdminStateName } from '../core/broker-node.js';
 import { assertNodeId, InvalidNodeIdError } from '../core/node-id.js';
 import { toNodeView } from '../http/node-view.js';
 import type { NodeRegistration } from '../registry/health-registry.js';
+import { brokerCaCert } from './broker-ca-cert.js';
 import { brokerCredentials } from './broker-credentials.js';
 import { NODES_USAGE } from './nodes-usage.js';
 import { queueDepths } from './queue-depths.js';
@@ -35,6 +36,8 @@ export type NodesCommand =
       readonly json: boolean;
       /** Also show each broker's depth of this queue. */
       readonly queue?: string;
+      /** With `queue`: a PEM file of the CA that amqps:// brokers' certificates chain to. */
+      readonly caFile?: string;
       readonly target: RegistryTargetOptions;
     }
   | {
@@ -52,6 +55,7 @@ export type NodesCommand =
 const OPTIONS = {
   json: { type: 'boolean' },
   queue: { type: 'string' },
+  'ca-file': { type: 'string' },
   'probe-interval-ms': { type: 'string' },
   'management-url': { type: 'string' },
   az: { type: 'string' },
@@ -64,7 +68,7 @@ const OPTIONS = {
 
 const COMMON_OPTIONS = ['data-dir', 'table', 'endpoint', 'help'];
 const COMMAND_OPTIONS: Record<'list' | 'register' | 'admin', readonly string[]> = {
-  list: ['json', 'queue', 'probe-interval-ms'],
+  list: ['json', 'queue', 'ca-file', 'probe-interval-ms'],
   register: ['management-url', 'az', 'label'],
   admin: [],
 };
@@ -122,10 +126,16 @@ export function parseNodesArgs(args: readonly string[]): NodesCommand | 'help' {
   if (kind === 'list') {
     const queue = typeof values.queue === 'string' ? values.queue : undefined;
     if (queue === '') throw usageError('--queue must not be empty');
+    const caFile = values['ca-file'];
+    // Only the queue depths talk to brokers: a CA file without them is a mistake worth naming.
+    if (caFile !== undefined && queue === undefined)
+      throw usageError('--ca-file applies only with --queue (the registry itself needs no CA)');
+    if (caFile === '') throw usageError('--ca-file must not be empty');
     return {
       action: 'list',
       json: values.json === true,
       ...(queue !== undefined && { queue }),
+      ...(caFile !== undefined && { caFile }),
       target,
     };
   }
@@ -182,11 +192,10 @@ export async function runNodes(
         const depths = command.queue
           ? {
               queue: command.queue,
-              byNode: await queueDepths(
-                nodes,
-                command.queue,
-                await brokerCredentials(command.target, env),
-              ),
+              byNode: await queueDepths(nodes, command.queue, {
+                credentials: await brokerCredentials(command.target, env),
+                caCertPem: await brokerCaCert(command.caFile, env, NODES_USAGE),
+              }),
             }
           : undefined;
         if (command.json) {

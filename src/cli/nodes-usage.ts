@@ -16,6 +16,8 @@ Commands:
 Options:
   --json                      list: print {"nodes": [...], "rejected": [...]} as one JSON document
   --queue NAME                list: also each broker's ready messages in NAME (e.g. while draining)
+  --ca-file PATH              list --queue: PEM CA certificate that amqps:// brokers' certificates
+                              chain to (default $WARREN_AMQP_CA_CERT, else Node's public roots)
   --probe-interval-ms MS      list: the prober's interval, for STALE (default: the local fleet's,
                               else $WARREN_PROBE_INTERVAL_MS, else 15000)
   --management-url URL        register: the broker's management API, http(s)://host:port

@@ -10,8 +10,13 @@ import type { BrokerNode } from '../core/broker-node.js';
 export async function queueDepths(
   nodes: readonly BrokerNode[],
   queue: string,
-  credentials: AmqpCredentials,
+  access: {
+    readonly credentials: AmqpCredentials;
+    /** For amqps:// brokers: the CA certificate(s) trusted instead of Node's public roots. */
+    readonly caCertPem: string | undefined;
+  },
 ): Promise<Map<string, number | null>> {
+  const { credentials, caCertPem } = access;
   const depths = await Promise.all(
     nodes.map(async (node): Promise<[string, number | null]> => {
       try {
@@ -19,6 +24,7 @@ export async function queueDepths(
         const connection = await connectAmqp(url, {
           timeoutMs: 2_000,
           connectionName: 'warren nodes list',
+          ...(caCertPem !== undefined && { caCertPem }),
         });
         try {
           const channel = await connection.createChannel();

@@ -12,6 +12,8 @@ export interface AttachmentOptions {
   /** Handler failures a message may have before it is dead-lettered. */
   readonly redeliveryLimit: number;
   readonly connectTimeoutMs: number;
+  /** For amqps:// endpoints: the CA certificate(s) trusted instead of Node's public roots. */
+  readonly caCertPem?: string;
   /**
    * `hold` leaves the message unacknowledged until the attachment closes;
    * `requeue` hands it back uncounted, after a pause (another consumer is on it).
@@ -46,6 +48,7 @@ export async function attach(options: AttachmentOptions): Promise<Attachment> {
   const connection: ChannelModel = await connectAmqp(url, {
     timeoutMs: options.connectTimeoutMs,
     connectionName: `warren consumer ${node.id} ${queue}`,
+    ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
   });
   let detaching = false;
   let lost = false;

@@ -38,6 +38,8 @@ export interface ConsumerOptions {
   // biome-ignore lint/suspicious/noConfusingVoidType: a plain `async (m) => { … }` handler must fit.
   readonly handler: (message: ConsumedMessage) => Promise<void | 'hold'>;
   readonly credentialsFor: (node: BrokerNode) => Promise<AmqpCredentials>;
+  /** PEM CA certificate(s) amqps:// brokers' certificates must chain to, instead of Node's public roots. */
+  readonly caCertPem?: string;
   /** Unacked messages per broker. Default 10. */
   readonly prefetch?: number;
   /** Default 5. */
@@ -132,6 +134,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         prefetch: options.prefetch ?? 10,
         redeliveryLimit: options.redeliveryLimit ?? 5,
         connectTimeoutMs: 2_000,
+        ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
         handle: (message) => handleOnce(message),
         onLost: (reason) => {
           slot.attachment = undefined;

@@ -5,6 +5,7 @@ import { AmqpConnectError, connectAmqp } from '../amqp/connect-amqp.js';
 import { parseAmqpUrl, withCredentials } from '../core/amqp-endpoint.js';
 import type { ProbeOutcome } from '../core/probe-outcome.js';
 import { PROBE_QUEUE } from '../topology/probe-queue.js';
+import { checkAlarms } from './check-alarms.js';
 
 export interface ProbeTarget {
   readonly id: string;
@@ -21,6 +22,11 @@ export interface ProbeOptions {
   readonly managementTimeoutMs: number;
   /** A confirm slower than this makes the broker `degraded`. */
   readonly degradedLatencyMs: number;
+  /**
+   * PEM CA certificate(s) trusted for amqps:// endpoints and https:// management
+   * APIs instead of Node's public roots; plain amqp:// and http:// ignore it.
+   */
+  readonly caCertPem?: string;
 }
 
 export const DEFAULT_PROBE_OPTIONS: Omit<ProbeOptions, 'credentials'> = {
@@ -48,7 +54,9 @@ const hard = (stage: 'tcp' | 'amqp' | 'publish', reason: string): ProbeOutcome =
  * Probes one broker in stages, the first failure deciding: TCP connect → AMQP
  * open and channel → a persistent publish to the probe queue, timed until its
  * confirm → the management API's alarm check, when the broker has one. Every
- * stage has its own deadline; the probe connection is always closed.
+ * stage has its own deadline; the probe connection is always closed. amqps://
+ * and https:// endpoints are verified against `caCertPem`; a certificate
+ * refused at the AMQP stage is a hard failure.
  * Never throws: failures are data.
  *
  * @example const outcome = await probeBroker({ id: 'b1', endpoint: 'amqp://127.0.0.1:5673' }, { ...DEFAULT_PROBE_OPTIONS, credentials });
@@ -71,6 +79,7 @@ export async function probeBroker(
     connection = await connectAmqp(url, {
       timeoutMs: options.amqpTimeoutMs,
       connectionName: `warren probe ${target.id}`,
+      ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
     });
   } catch (error) {
     return amqpFailure(error);
@@ -89,7 +98,11 @@ export async function probeBroker(
     if (published.result !== 'confirmed') return published.outcome;
 
     const alarms = target.managementEndpoint
-      ? await checkAlarms(target.managementEndpoint, options)
+      ? await checkAlarms(target.managementEndpoint, {
+          credentials: options.credentials,
+          timeoutMs: options.managementTimeoutMs,
+          ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
+        })
       : undefined;
     if (alarms?.result === 'blocked') return alarms;
     if (alarms?.result === 'unavailable') {
@@ -153,6 +166,10 @@ function amqpFailure(error: unknown): ProbeOutcome {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof AmqpConnectError && error.timedOut)
     return soft('amqp', 'no AMQP handshake in time');
+  // An untrusted, expired or misaddressed certificate stays so until someone acts
+  // (a renewal, the right CA): retrying cannot fix it, like refused credentials.
+  if (error instanceof AmqpConnectError && error.certificateProblem !== undefined)
+    return hard('amqp', `TLS certificate rejected: ${error.certificateProblem}`);
   // RabbitMQ answers bad credentials with ACCESS_REFUSED (403): no retry will fix that.
   if (/ACCESS_REFUSED|403|authentication/i.test(message))
     return hard('amqp', 'authentication refused');
@@ -213,34 +230,6 @@ function publishProbe(
       },
     );
   });
-}
-
-type AlarmCheck =
-  | { readonly result: 'clear' }
-  | { readonly result: 'unavailable'; readonly reason: string }
-  | (ProbeOutcome & { readonly result: 'blocked' });
-
-/** RabbitMQ's `/api/health/checks/local-alarms`: 200 no alarm, 503 with the alarms in effect. */
-async function checkAlarms(managementEndpoint: string, options: ProbeOptions): Promise<AlarmCheck> {
-  const { username, password } = options.credentials;
-  try {
-    const response = await fetch(new URL('/api/health/checks/local-alarms', managementEndpoint), {
-      headers: {
-        authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
-      },
-      signal: AbortSignal.timeout(options.managementTimeoutMs),
-    });
-    const body = (await response.json().catch(() => ({}))) as { alarms?: { resource?: string }[] };
-    if (response.status === 200) return { result: 'clear' };
-    if (response.status === 503) {
-      const resources = (body.alarms ?? []).map((alarm) => alarm.resource ?? 'unknown');
-      const reason = `${resources.length > 0 ? resources.join(', ') : 'resource'} alarm in effect`;
-      return { result: 'blocked', stage: 'management', reason };
-    }
-    return { result: 'unavailable', reason: `management API answered ${response.status}` };
-  } catch (error) {
-    return { result: 'unavailable', reason: `management API: ${(error as Error).message}` };
-  }
 }
 
 function withDeadline<T>(promise: Promise<T>, timeoutMs: number): Promise<T | 'timeout'> {

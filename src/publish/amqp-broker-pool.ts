@@ -1,6 +1,6 @@
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
-import { connectAmqp } from '../amqp/connect-amqp.js';
+import { type ConnectAmqpOptions, connectAmqp } from '../amqp/connect-amqp.js';
 import { withCredentials } from '../core/amqp-endpoint.js';
 import type { AttemptOutcome, BrokerPool, OutgoingMessage, PoolTarget } from './broker-pool.js';
 import type { Destination } from './publisher.js';
@@ -34,6 +34,8 @@ export interface AmqpBrokerPoolOptions {
   readonly connectTimeoutMs?: number;
   /** AMQP heartbeat, so a silent broker is noticed even between publishes. */
   readonly heartbeatSeconds?: number;
+  /** PEM CA certificate(s) amqps:// brokers' certificates must chain to, instead of Node's public roots. */
+  readonly caCertPem?: string;
 }
 
 /**
@@ -62,7 +64,10 @@ export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool
     const ready = options.credentialsFor(target).then(({ username, password }) => {
       const url = new URL(withCredentials(target.endpoint, username, password));
       url.searchParams.set('heartbeat', String(options.heartbeatSeconds ?? 5));
-      return connect(url.toString(), target.id, Math.min(timeoutMs, connectTimeoutMs));
+      return connect(url.toString(), target.id, {
+        timeoutMs: Math.min(timeoutMs, connectTimeoutMs),
+        ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
+      });
     });
     const connecting: Link = { state: 'connecting', ready };
     links.set(target.id, connecting);
@@ -109,9 +114,13 @@ export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool
   };
 }
 
-async function connect(url: string, id: string, timeoutMs: number): Promise<OpenLink> {
+async function connect(
+  url: string,
+  id: string,
+  options: Pick<ConnectAmqpOptions, 'timeoutMs' | 'caCertPem'>,
+): Promise<OpenLink> {
   const connection = await connectAmqp(url, {
-    timeoutMs,
+    ...options,
     connectionName: `warren publisher ${id}`,
   });
   let link: OpenLink | undefined;

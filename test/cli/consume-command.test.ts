@@ -23,12 +23,15 @@ describe('parseConsumeArgs', () => {
         '50',
         '--table',
         'warren-registry',
+        '--ca-file',
+        'fleet-ca.pem',
       ]),
     ).toEqual({
       queue: 'events.all',
       count: 5,
       ack: false,
       prefetch: 50,
+      caFile: 'fleet-ca.pem',
       target: { table: 'warren-registry' },
     });
   });
@@ -43,6 +46,8 @@ describe('parseConsumeArgs', () => {
     [['tasks', '--data-dir', 'x', '--table', 'warren-registry']],
     [['tasks', '--table', 'a b']],
     [['tasks', '--bogus']],
+    [['tasks', '--ca-file', '']],
+    [['tasks', '--ca-file']],
   ])('refuses %j with a UsageError', (args) => {
     expect(() => parseConsumeArgs(args)).toThrow(UsageError);
   });

@@ -31,6 +31,10 @@ describe('parseNodesArgs', () => {
         target: { table: 'warren-registry', endpoint: 'http://127.0.0.1:8000' },
       },
     ],
+    [
+      ['list', '--queue', 'tasks', '--ca-file', 'fleet-ca.pem'],
+      { action: 'list', json: false, queue: 'tasks', caFile: 'fleet-ca.pem', target: {} },
+    ],
     [['drain', 'b2'], { action: 'set-admin', id: 'b2', state: 'draining', target: {} }],
     [['undrain', 'b2'], { action: 'set-admin', id: 'b2', state: 'active', target: {} }],
     [['maintenance', 'b2'], { action: 'set-admin', id: 'b2', state: 'maintenance', target: {} }],
@@ -95,6 +99,9 @@ describe('parseNodesArgs', () => {
     [['list', '--json=yes'], "Option '--json' does not take an argument"],
     [['drain', 'b1', '--json'], '--json does not apply to "warren nodes drain"'],
     [['list', '--az', 'eu-west-1a'], '--az does not apply to "warren nodes list"'],
+    [['list', '--ca-file', 'fleet-ca.pem'], '--ca-file applies only with --queue'],
+    [['list', '--queue', 'tasks', '--ca-file', ''], '--ca-file must not be empty'],
+    [['drain', 'b1', '--ca-file', 'fleet-ca.pem'], '--ca-file does not apply'],
     [
       ['register', 'b4', 'amqp://mq:5672', '--probe-interval-ms', '100'],
       '--probe-interval-ms does not apply',
