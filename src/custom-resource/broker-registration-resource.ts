@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { parseAmqpUrl } from '../core/amqp-endpoint.js';
+import { assertNodeId, NODE_ID_PATTERN } from '../core/node-id.js';
+import {
+  type HealthRegistry,
+  NodeNotFoundError,
+  type NodeRegistration,
+} from '../registry/health-registry.js';
+import type { CustomResource, CustomResourceResult } from './custom-resource.js';
+
+// CloudFormation passes an unset optional property as '' when a template computes it.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const nodeId = z.string().transform((input, context) => {
+  try {
+    return assertNodeId(input);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+// Messages never echo the URL: a mistaken one could carry a password.
+const amqpEndpoint = z.string().refine((input) => {
+  try {
+    return parseAmqpUrl(input).username === undefined;
+  } catch {
+    return false;
+  }
+}, 'must be an amqp:// or amqps:// URL without credentials');
+
+// https only: the prober sends the broker's credentials to it.
+const managementEndpoint = z.string().refine((input) => {
+  if (!URL.canParse(input)) return false;
+  const url = new URL(input);
+  return url.protocol === 'https:' && url.username === '' && url.password === '';
+}, 'must be an https:// URL without credentials');
+
+/** The properties of a `Custom::WarrenBroker` resource. */
+export const brokerRegistrationProperties = z.strictObject({
+  ServiceToken: z.string().optional(),
+  NodeId: nodeId,
+  Endpoint: amqpEndpoint,
+  ManagementEndpoint: optional(managementEndpoint),
+  Az: optional(z.string().min(1)),
+  Labels: optional(z.record(z.string(), z.string())),
+});
+
+export type BrokerRegistrationProperties = z.infer<typeof brokerRegistrationProperties>;
+
+export interface BrokerRegistrationDeps {
+  readonly registry: HealthRegistry;
+  readonly now: () => Date;
+}
+
+/**
+ * A broker stack's membership in the registry. Create (and an Update to a new
+ * NodeId) registers the node, reactivating it when a destroyed stack had left
+ * it `retired`; an Update of the same node changes its endpoint details and
+ * never its admin state (an operator may be draining it); Delete retires it.
+ * The physical id is the node id; Data `{ NodeId }`.
+ *
+ * @example const handler = createCustomResourceHandler(createBrokerRegistrationResource({ registry, now: () => new Date() }));
+ */
+export function createBrokerRegistrationResource({
+  registry,
+  now,
+}: BrokerRegistrationDeps): CustomResource<BrokerRegistrationProperties> {
+  const register = async (properties: BrokerRegistrationProperties, joining: boolean) => {
+    const id = properties.NodeId;
+    const outcome = await registry.registerNode(registrationOf(properties), now());
+    if (outcome === 'created') return result(id, `broker ${id} registered`);
+    if (joining && (await adminStateOf(id)) === 'retired') {
+      await registry.setAdminState(id, 'active', now());
+      return result(id, `broker ${id} was retired: registered again and set active`);
+    }
+    return result(id, `broker ${id} endpoint details updated`);
+  };
+
+  const adminStateOf = async (id: string) => {
+    const { nodes } = await registry.listNodes();
+    return nodes.find((node) => node.id === id)?.admin.state;
+  };
+
+  return {
+    properties: brokerRegistrationProperties,
+    onCreate: ({ properties }) => register(properties, true),
+    // A new NodeId is a new physical resource: CloudFormation deletes (retires) the old one next.
+    onUpdate: ({ properties, physicalResourceId }) =>
+      register(properties, properties.NodeId !== physicalResourceId),
+    async onDelete({ physicalResourceId: id }) {
+      if (!NODE_ID_PATTERN.test(id))
+        return { reason: `${id} is not a broker id: nothing to retire` };
+      try {
+        await registry.setAdminState(id, 'retired', now());
+        return { reason: `broker ${id} retired` };
+      } catch (error) {
+        if (error instanceof NodeNotFoundError)
+          return { reason: `broker ${id} is not in the registry: nothing to retire` };
+        throw error;
+      }
+    },
+  };
+}
+
+function registrationOf(properties: BrokerRegistrationProperties): NodeRegistration {
+  return {
+    id: properties.NodeId,
+    endpoint: properties.Endpoint,
+    ...(properties.ManagementEndpoint && { managementEndpoint: properties.ManagementEndpoint }),
+    ...(properties.Az && { az: properties.Az }),
+    ...(properties.Labels && { labels: properties.Labels }),
+  };
+}
+
+function result(id: string, reason: string): CustomResourceResult {
+  return { physicalResourceId: id, data: { NodeId: id }, reason };
+}
