@@ -1,4 +1,12 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  CustomResource,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import {
   AttributeType,
   Billing,
@@ -6,8 +14,15 @@ import {
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { ENV } from '../src/config.js';
 import { DEFAULT_REGISTRY_TABLE_NAME, REGISTRY_KEYS } from '../src/registry/registry-table.js';
+import { WarrenFunction } from './warren-function.js';
+
+/** The user every broker creates and every client logs in as. */
+export const AMQP_USERNAME = 'warren';
 
 export interface RegistryStackProps extends StackProps {
   /**
@@ -19,11 +34,15 @@ export interface RegistryStackProps extends StackProps {
 }
 
 /**
- * The DynamoDB health registry: one table the prober writes and publishers read.
+ * warren's long-lived state: the DynamoDB health registry (the prober writes it,
+ * publishers read it), the brokers' AMQP credentials, and the fleet's private
+ * certificate authority; plus the function through which broker stacks join
+ * and leave the registry.
  *
  * The table outlives the stack (retained, deletion-protected, point-in-time
  * recovery) because it holds operator decisions (admin states such as
- * `draining`) that a redeploy must not silently reset.
+ * `draining`) that a redeploy must not silently reset. The secrets are
+ * retained too: a redeploy must not log every client out or re-key the fleet.
  *
  * @example
  * const registry = new RegistryStack(app, 'WarrenRegistry');
@@ -32,6 +51,14 @@ export interface RegistryStackProps extends StackProps {
 export class RegistryStack extends Stack {
   /** The registry table, for stacks that grant the prober and publisher access to it. */
   public readonly table: ITableV2;
+  /** JSON `{ "username", "password" }`: the one RabbitMQ user of every broker. */
+  public readonly credentialsSecret: ISecret;
+  /** JSON `{ "certificatePem", "privateKeyPem" }`: read only by brokers, to issue their certificates. */
+  public readonly certificateAuthoritySecret: ISecret;
+  /** The fleet CA's certificate (PEM), which clients trust for AMQPS and the management API. */
+  public readonly certificateAuthorityPem: string;
+  /** Service token of `Custom::WarrenBroker`: registers a broker, and retires it on delete. */
+  public readonly registrationFunction: IFunction;
 
   constructor(scope: Construct, id: string, props: RegistryStackProps = {}) {
     super(scope, id, props);
@@ -50,9 +77,65 @@ export class RegistryStack extends Stack {
       // so a broker that stops being probed stays visible (as stale) instead of vanishing.
     });
 
+    this.credentialsSecret = new Secret(this, 'AmqpCredentials', {
+      description: 'warren: RabbitMQ user of every broker',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: AMQP_USERNAME }),
+        generateStringKey: 'password',
+        // URL-safe: the password ends up in amqps:// URLs.
+        excludePunctuation: true,
+        passwordLength: 40,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.credentialsSecret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'Rotation changes the RabbitMQ user on every broker (warren-sync-credentials over SSM): an operator runbook in the README, not a rotation Lambda',
+    });
+
+    // Starts as a placeholder; the custom resource below writes the CA into it once.
+    this.certificateAuthoritySecret = new Secret(this, 'CertificateAuthority', {
+      description:
+        'warren: fleet certificate authority (brokers issue their TLS certificates with it)',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.certificateAuthoritySecret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'A CA key is not a password: brokers renew their certificates from it daily; replacing the CA is a documented manual procedure',
+    });
+    const caFunction = new WarrenFunction(this, 'FleetCaFunction', {
+      name: 'fleet-ca',
+      description: 'warren: creates the fleet certificate authority once',
+      memorySize: 512,
+      timeout: Duration.minutes(1),
+    });
+    this.certificateAuthoritySecret.grantRead(caFunction);
+    this.certificateAuthoritySecret.grantWrite(caFunction);
+    const certificateAuthority = new CustomResource(this, 'FleetCa', {
+      serviceToken: caFunction.functionArn,
+      resourceType: 'Custom::WarrenFleetCa',
+      properties: { SecretArn: this.certificateAuthoritySecret.secretArn },
+    });
+    this.certificateAuthorityPem = certificateAuthority.getAttString('CertificatePem');
+
+    const registration = new WarrenFunction(this, 'RegistrationFunction', {
+      name: 'broker-registration',
+      description: 'warren: registers a broker stack in the registry and retires it on delete',
+      timeout: Duration.seconds(30),
+      environment: { [ENV.registryTable]: this.table.tableName },
+    });
+    this.table.grant(registration, 'dynamodb:Query', 'dynamodb:UpdateItem');
+    this.registrationFunction = registration;
+
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,
       description: 'Name of the warren health registry table',
+    });
+    new CfnOutput(this, 'AmqpCredentialsSecretArn', {
+      value: this.credentialsSecret.secretArn,
+      description: "Secret holding the brokers' AMQP user and password",
     });
   }
 }

@@ -1,7 +1,12 @@
 import { App, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { RegistryStack, type RegistryStackProps } from '../../infra/registry-stack.js';
+import {
+  AMQP_USERNAME,
+  RegistryStack,
+  type RegistryStackProps,
+} from '../../infra/registry-stack.js';
+import { ENV } from '../../src/config.js';
 import { DEFAULT_REGISTRY_TABLE_NAME, REGISTRY_KEYS } from '../../src/registry/registry-table.js';
 import { cdkJsonContext } from './cdk-context.js';
 
@@ -9,7 +14,7 @@ import { cdkJsonContext } from './cdk-context.js';
 const TABLE = 'AWS::DynamoDB::GlobalTable';
 
 function synth(props?: RegistryStackProps): { stack: RegistryStack; template: Template } {
-  const app = new App({ context: cdkJsonContext() });
+  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
   const stack = new RegistryStack(app, 'Registry', props);
   return { stack, template: Template.fromStack(stack) };
 }
@@ -84,5 +89,42 @@ describe('RegistryStack', () => {
   it('stays environment-agnostic so synthesis needs no credentials', () => {
     expect(Token.isUnresolved(stack.account)).toBe(true);
     expect(Token.isUnresolved(stack.region)).toBe(true);
+  });
+
+  it('generates the AMQP credentials in Secrets Manager and keeps them when the stack goes', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: {
+        GenerateSecretString: Match.objectLike({
+          SecretStringTemplate: JSON.stringify({ username: AMQP_USERNAME }),
+          GenerateStringKey: 'password',
+          ExcludePunctuation: true,
+        }),
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('creates the fleet CA once through its custom resource, into a retained secret', () => {
+    template.hasResourceProperties('Custom::WarrenFleetCa', {
+      SecretArn: { Ref: Match.stringLikeRegexp('^CertificateAuthority') },
+    });
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    expect(Object.values(secrets).every((secret) => secret.DeletionPolicy === 'Retain')).toBe(true);
+    expect(Token.isUnresolved(stack.certificateAuthorityPem)).toBe(true);
+  });
+
+  it('gives the registration function the table name and only the table calls it makes', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('registers a broker'),
+      Environment: { Variables: Match.objectLike({ [ENV.registryTable]: Match.anyValue() }) },
+    });
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Record<string, unknown>[],
+    );
+    const dynamo = statements.filter((statement) =>
+      [statement.Action].flat().some((action) => String(action).startsWith('dynamodb:')),
+    );
+    expect(dynamo).toHaveLength(1);
+    expect([dynamo[0]?.Action].flat().sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 });

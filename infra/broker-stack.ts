@@ -1,0 +1,278 @@
+import {
+  CustomResource,
+  Duration,
+  RemovalPolicy,
+  Size,
+  Stack,
+  type StackProps,
+  Tags,
+  Validations,
+} from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Ec2Action, Ec2InstanceAction, SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import {
+  BlockDeviceVolume,
+  EbsDeviceVolumeType,
+  Instance,
+  InstanceType,
+  type ISecurityGroup,
+  type IVpc,
+  MachineImage,
+  Port,
+  SecurityGroup,
+  UserData,
+  Volume,
+} from 'aws-cdk-lib/aws-ec2';
+import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { assertNodeId } from '../src/core/node-id.js';
+import type { Topology } from '../src/topology/topology.js';
+import { renderBootScript } from './broker/boot-script.js';
+import { BROKER_METRICS } from './broker/cloudwatch-agent-config.js';
+
+/** Ubuntu 24.04 LTS, amd64, gp3 root: Canonical's public SSM parameter, resolved by EC2 at launch. */
+export const UBUNTU_AMI_PARAMETER =
+  '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id';
+
+/** Tag on every resource of a broker stack, valued with the broker id. */
+export const BROKER_TAG = 'warren:broker';
+
+/** Ports a broker serves; nothing else is open. */
+export const BROKER_PORTS = { amqps: 5671, managementHttps: 15671 } as const;
+
+export interface BrokerStackProps extends StackProps {
+  /** Registry id of the broker (`b1`); also names its RabbitMQ logs and alarms. */
+  readonly nodeId: string;
+  readonly vpc: IVpc;
+  /** Index into the VPC's private subnets: brokers are spread one per AZ, round robin. */
+  readonly zoneIndex: number;
+  /** Allowed AMQPS (5671). */
+  readonly clientSecurityGroups: readonly ISecurityGroup[];
+  /** Allowed AMQPS and the management API (15671). */
+  readonly proberSecurityGroup: ISecurityGroup;
+  readonly credentialsSecret: ISecret;
+  readonly certificateAuthoritySecret: ISecret;
+  /** Service token of `Custom::WarrenBroker` (the registry stack's registration function). */
+  readonly registrationFunction: IFunction;
+  readonly alarmTopic: ITopic;
+  readonly instanceType: string;
+  readonly dataVolumeGiB: number;
+  readonly rabbitmqVersion: string;
+  readonly erlangMajor: number;
+  readonly topology: Topology;
+}
+
+/**
+ * One RabbitMQ broker: its own EC2 instance in its own AZ, its own retained
+ * data volume, security group and alarms. Deploying the stack is how a broker
+ * joins the registry; destroying it retires the broker. One stack per broker,
+ * so replacing or deleting one never touches another.
+ *
+ * @example
+ * new BrokerStack(app, 'WarrenBroker-b1', { nodeId: 'b1', zoneIndex: 0, … });
+ */
+export class BrokerStack extends Stack {
+  public readonly instance: Instance;
+  public readonly securityGroup: ISecurityGroup;
+
+  constructor(scope: Construct, id: string, props: BrokerStackProps) {
+    super(scope, id, props);
+    const nodeId = assertNodeId(props.nodeId);
+    // Every resource carries the broker id; the volume-attach permission is scoped by it.
+    Tags.of(this).add(BROKER_TAG, nodeId);
+    const subnets = props.vpc.privateSubnets;
+    const subnet = subnets[props.zoneIndex % subnets.length];
+    if (!subnet) throw new Error(`the VPC has no private subnets for broker ${nodeId}`);
+
+    const securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `warren broker ${nodeId}: AMQPS from clients, management API from the prober`,
+      allowAllOutbound: true,
+    });
+    for (const client of [...props.clientSecurityGroups, props.proberSecurityGroup]) {
+      securityGroup.addIngressRule(client, Port.tcp(BROKER_PORTS.amqps), 'AMQPS');
+    }
+    securityGroup.addIngressRule(
+      props.proberSecurityGroup,
+      Port.tcp(BROKER_PORTS.managementHttps),
+      'RabbitMQ management API (alarm checks)',
+    );
+    this.securityGroup = securityGroup;
+
+    const dataVolume = new Volume(this, 'Data', {
+      availabilityZone: subnet.availabilityZone,
+      size: Size.gibibytes(props.dataVolumeGiB),
+      volumeType: EbsDeviceVolumeType.GP3,
+      encrypted: true,
+      // Messages a dead broker stranded live here: the volume outlives the instance and the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
+      description: `warren broker ${nodeId}`,
+      managedPolicies: [
+        ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
+        ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
+      ],
+    });
+    props.credentialsSecret.grantRead(role);
+    props.certificateAuthoritySecret.grantRead(role);
+    // The instance attaches its own data volume at boot, so a replacement instance can take it over.
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['ec2:AttachVolume'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'ec2',
+            resource: 'volume',
+            resourceName: dataVolume.volumeId,
+          }),
+          Stack.of(this).formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' }),
+        ],
+        conditions: { StringEquals: { [`aws:ResourceTag/${BROKER_TAG}`]: nodeId } },
+      }),
+    );
+    role.addToPolicy(new PolicyStatement({ actions: ['ec2:DescribeVolumes'], resources: ['*'] }));
+
+    const logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `/warren/brokers/${nodeId}`,
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const instance = new Instance(this, 'Instance', {
+      vpc: props.vpc,
+      vpcSubnets: { subnets: [subnet] },
+      instanceType: new InstanceType(props.instanceType),
+      machineImage: MachineImage.resolveSsmParameterAtLaunch(UBUNTU_AMI_PARAMETER),
+      role,
+      securityGroup,
+      requireImdsv2: true,
+      detailedMonitoring: true,
+      // A new boot script (e.g. a RabbitMQ upgrade) means a new instance that takes the volume over.
+      userDataCausesReplacement: true,
+      userData: UserData.custom(
+        renderBootScript({
+          nodeId,
+          region: this.region,
+          rabbitmqVersion: props.rabbitmqVersion,
+          erlangMajor: props.erlangMajor,
+          dataVolumeId: dataVolume.volumeId,
+          credentialsSecretArn: props.credentialsSecret.secretArn,
+          caSecretArn: props.certificateAuthoritySecret.secretArn,
+          topology: props.topology,
+          logGroupName: logGroup.logGroupName,
+        }),
+      ),
+      blockDevices: [
+        {
+          deviceName: '/dev/sda1',
+          volume: BlockDeviceVolume.ebs(16, {
+            encrypted: true,
+            volumeType: EbsDeviceVolumeType.GP3,
+            deleteOnTermination: true,
+          }),
+        },
+      ],
+    });
+    this.instance = instance;
+    acknowledgeBrokerFindings(instance, role);
+
+    new CustomResource(this, 'Registration', {
+      serviceToken: props.registrationFunction.functionArn,
+      resourceType: 'Custom::WarrenBroker',
+      properties: {
+        NodeId: nodeId,
+        Endpoint: `amqps://${instance.instancePrivateIp}:${BROKER_PORTS.amqps}`,
+        ManagementEndpoint: `https://${instance.instancePrivateIp}:${BROKER_PORTS.managementHttps}`,
+        Az: instance.instanceAvailabilityZone,
+        Labels: { instanceId: instance.instanceId, stack: this.stackName },
+      },
+    });
+
+    this.addAlarms(nodeId, props.alarmTopic);
+  }
+
+  private addAlarms(nodeId: string, topic: ITopic): void {
+    const instanceId = this.instance.instanceId;
+    const notify = new SnsAction(topic);
+    // A failed host is replaced by EC2 with the same instance id, IP and volumes.
+    const systemCheck = new Alarm(this, 'SystemStatusCheckFailed', {
+      alarmDescription: `warren broker ${nodeId}: EC2 system status check failed; recovering the instance`,
+      metric: new Metric({
+        namespace: 'AWS/EC2',
+        metricName: 'StatusCheckFailed_System',
+        dimensionsMap: { InstanceId: instanceId },
+        statistic: 'Maximum',
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 2,
+    });
+    systemCheck.addAlarmAction(new Ec2Action(Ec2InstanceAction.RECOVER), notify);
+
+    const agentMetric = (metricName: string, dimensionsMap: Record<string, string>) =>
+      new Metric({
+        namespace: BROKER_METRICS.namespace,
+        metricName,
+        dimensionsMap,
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      });
+    const alarms = [
+      new Alarm(this, 'MemoryHigh', {
+        alarmDescription: `warren broker ${nodeId}: memory above 85% (RabbitMQ blocks publishers at its watermark)`,
+        metric: agentMetric(BROKER_METRICS.memoryUsedPercent, { InstanceId: instanceId }),
+        threshold: 85,
+        evaluationPeriods: 2,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      }),
+      new Alarm(this, 'DataDiskHigh', {
+        alarmDescription: `warren broker ${nodeId}: data volume above 80% (RabbitMQ blocks publishers near its disk limit)`,
+        metric: agentMetric(BROKER_METRICS.diskUsedPercent, {
+          InstanceId: instanceId,
+          path: BROKER_METRICS.dataPath,
+        }),
+        threshold: 80,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      }),
+    ];
+    for (const alarm of alarms) alarm.addAlarmAction(notify);
+  }
+}
+
+/** cdk-nag and CloudFormation findings on a broker that are by design, each with its reason. */
+function acknowledgeBrokerFindings(instance: Instance, role: Role): void {
+  Validations.of(instance).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-EC29',
+    reason:
+      'Destroying a broker stack is how a broker leaves the fleet; termination protection would block it. The data volume is retained instead.',
+  });
+  Validations.of(instance).acknowledge({
+    id: 'CloudFormation-Validate::E1152',
+    reason:
+      'ImageId "resolve:ssm:<parameter>" is the documented EC2 syntax for resolving a public AMI parameter at launch; the validator expects a literal ami- id',
+  });
+  for (const policy of ['AmazonSSMManagedInstanceCore', 'CloudWatchAgentServerPolicy']) {
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+      reason: `${policy} is AWS's maintained policy for ${policy.startsWith('Amazon') ? 'SSM Session Manager (no SSH)' : 'the CloudWatch agent (logs, memory, disk)'}`,
+    });
+  }
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*]',
+    reason:
+      'AttachVolume names the instance as a resource; the replacement instance id is unknown in advance, so the statement is limited by the broker tag instead',
+  });
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason: 'ec2:DescribeVolumes supports no resource-level permissions',
+  });
+}

@@ -1,0 +1,185 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  SingleValueWidget,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { BROKER_METRICS } from './broker/cloudwatch-agent-config.js';
+
+/** Where the prober's Powertools metrics land (see functions/prober.ts). */
+export const PROBER_METRICS = {
+  namespace: 'Warren',
+  dimensionsMap: { service: 'warren-prober' },
+} as const;
+
+/** Thresholds of the service alarms. */
+export const SERVICE_ALARM_THRESHOLDS = {
+  /** Publishing survives one broker loss only while at least two are eligible. */
+  minEligibleBrokers: 2,
+  /** Share of publish invocations that failed or answered 5xx (503: no broker accepted). */
+  publishErrorRatePercent: 5,
+} as const;
+
+export interface ServiceMonitoringProps {
+  readonly publishFunction: IFunction;
+  readonly proberFunction: IFunction;
+  readonly alarmTopic: ITopic;
+}
+
+/**
+ * warren's service alarms (eligible brokers, prober errors, stale registry,
+ * publish error rate) and its dashboard, brokers' memory and disk included.
+ *
+ * @example new ServiceMonitoring(this, 'Monitoring', { publishFunction, proberFunction, alarmTopic });
+ */
+export class ServiceMonitoring extends Construct {
+  public readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: ServiceMonitoringProps) {
+    super(scope, id);
+    const minute = Duration.minutes(1);
+    const prober = (metricName: string, statistic: string) =>
+      new Metric({ ...PROBER_METRICS, metricName, statistic, period: minute });
+
+    const eligible = prober('EligibleBrokers', 'Minimum');
+    const rounds = prober('ProbeRounds', 'Sum');
+    const proberErrors = new MathExpression({
+      label: 'prober errors',
+      expression: 'FILL(lambdaErrors, 0) + FILL(invocationErrors, 0)',
+      usingMetrics: {
+        lambdaErrors: props.proberFunction.metricErrors({ period: minute }),
+        invocationErrors: prober('InvocationErrors', 'Sum'),
+      },
+      period: minute,
+    });
+    const publishInvocations = props.publishFunction.metricInvocations({ period: minute });
+    const publishErrorRate = new MathExpression({
+      label: 'publish error rate (%)',
+      expression: 'IF(invocations > 0, 100 * (FILL(errors, 0) + FILL(url5xx, 0)) / invocations, 0)',
+      usingMetrics: {
+        invocations: publishInvocations,
+        errors: props.publishFunction.metricErrors({ period: minute }),
+        url5xx: props.publishFunction.metric('Url5xxCount', { period: minute, statistic: 'Sum' }),
+      },
+      period: minute,
+    });
+
+    const alarms = [
+      new Alarm(this, 'FewEligibleBrokers', {
+        alarmDescription: `Fewer than ${SERVICE_ALARM_THRESHOLDS.minEligibleBrokers} brokers are eligible: one more failure stops or concentrates publishing`,
+        metric: eligible,
+        threshold: SERVICE_ALARM_THRESHOLDS.minEligibleBrokers,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+      }),
+      new Alarm(this, 'ProberErrors', {
+        alarmDescription: 'The prober failed (Lambda error or reported invocation error)',
+        metric: proberErrors,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'RegistryStale', {
+        alarmDescription:
+          'No probe round ran: the registry is going stale and publishers fall back to panic mode',
+        metric: rounds,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        // No data at all means no prober ran.
+        treatMissingData: TreatMissingData.BREACHING,
+      }),
+      new Alarm(this, 'PublishErrorRate', {
+        alarmDescription: `More than ${SERVICE_ALARM_THRESHOLDS.publishErrorRatePercent}% of publish invocations failed or answered 5xx`,
+        metric: publishErrorRate,
+        threshold: SERVICE_ALARM_THRESHOLDS.publishErrorRatePercent,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    const notify = new SnsAction(props.alarmTopic);
+    for (const alarm of alarms) alarm.addAlarmAction(notify);
+    this.alarms = alarms;
+
+    // Per-broker series are found by search, so brokers added later appear without a redeploy.
+    const search = (namespaceAndDims: string, metricName: string, statistic: string) =>
+      new MathExpression({
+        expression: `SEARCH('{${namespaceAndDims}} MetricName="${metricName}"', '${statistic}', 300)`,
+        label: '',
+        period: Duration.minutes(5),
+      });
+    const dashboard = new Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(3),
+    });
+    dashboard.addWidgets(
+      new TextWidget({
+        markdown:
+          '# warren\nBrokers, registry health and publishing. Alarms notify the warren alarm topic.',
+        width: 24,
+        height: 2,
+      }),
+      new SingleValueWidget({ title: 'Eligible brokers', metrics: [eligible], width: 6 }),
+      new GraphWidget({
+        title: 'Probe latency by broker (ms)',
+        left: [search(`${PROBER_METRICS.namespace},NodeId,service`, 'ProbeLatency', 'Average')],
+        width: 9,
+      }),
+      new GraphWidget({
+        title: 'Probe rounds and prober errors',
+        left: [rounds, proberErrors],
+        width: 9,
+      }),
+      new GraphWidget({
+        title: 'Publish invocations and error rate',
+        left: [publishInvocations],
+        right: [publishErrorRate],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Publish duration (ms)',
+        left: [
+          props.publishFunction.metricDuration({ statistic: 'p50', period: minute }),
+          props.publishFunction.metricDuration({ statistic: 'p99', period: minute }),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Broker memory used (%)',
+        left: [
+          search(
+            `${BROKER_METRICS.namespace},InstanceId`,
+            BROKER_METRICS.memoryUsedPercent,
+            'Maximum',
+          ),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Broker data volume used (%)',
+        left: [
+          search(
+            `${BROKER_METRICS.namespace},InstanceId,path`,
+            BROKER_METRICS.diskUsedPercent,
+            'Maximum',
+          ),
+        ],
+        width: 12,
+      }),
+    );
+  }
+}

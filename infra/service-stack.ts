@@ -1,0 +1,137 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { AccountPrincipal, ArnPrincipal, type IPrincipal } from 'aws-cdk-lib/aws-iam';
+import { FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { ENV } from '../src/config.js';
+import type { Topology } from '../src/topology/topology.js';
+import { ServiceMonitoring } from './service-monitoring.js';
+import { WarrenFunction } from './warren-function.js';
+
+/** How the deployed prober runs: every minute, several rounds per invocation. */
+export const PROBER_SCHEDULE = {
+  probeIntervalMs: 15_000,
+  probeRounds: 4,
+  /** Covers (rounds − 1) × interval plus one round's probe budget, with room for a slow start. */
+  timeout: Duration.seconds(90),
+} as const;
+
+/**
+ * Lambda allows 4 KB for all of a function's variables together. The fleet CA
+ * certificate (RSA 3072, about 1.6 KB) arrives at deploy time and the other
+ * variables take about 0.5 KB, which leaves this much for `WARREN_TOPOLOGY`.
+ */
+export const TOPOLOGY_ENV_BUDGET_BYTES = 1_800;
+
+export interface ServiceStackProps extends StackProps {
+  readonly vpc: IVpc;
+  readonly publisherSecurityGroup: ISecurityGroup;
+  readonly proberSecurityGroup: ISecurityGroup;
+  readonly table: ITableV2;
+  readonly credentialsSecret: ISecret;
+  /** The fleet CA certificate (PEM) the functions trust for AMQPS and the management API. */
+  readonly certificateAuthorityPem: string;
+  readonly topology: Topology;
+  /** IAM principals (role or user ARNs, account ids) allowed to invoke the publish function. */
+  readonly publishers: readonly string[];
+  readonly alarmTopic: ITopic;
+}
+
+/**
+ * The functions that use the fleet: the publish function (direct invoke and an
+ * IAM-authenticated function URL) and the prober, scheduled every minute; plus
+ * their alarms and dashboard.
+ *
+ * @example
+ * new ServiceStack(app, 'WarrenService', { vpc, table, publishers: ['arn:aws:iam::123456789012:role/orders'], … });
+ */
+export class ServiceStack extends Stack {
+  public readonly publishFunction: IFunction;
+  public readonly proberFunction: IFunction;
+  public readonly publishUrl: string;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const shared = {
+      [ENV.registryTable]: props.table.tableName,
+      [ENV.probeIntervalMs]: String(PROBER_SCHEDULE.probeIntervalMs),
+      [ENV.amqpSecretArn]: props.credentialsSecret.secretArn,
+      [ENV.amqpCaCert]: props.certificateAuthorityPem,
+    };
+    const inVpc = (securityGroup: ISecurityGroup) => ({
+      vpc: props.vpc,
+      vpcSubnets: { subnets: props.vpc.privateSubnets },
+      securityGroups: [securityGroup],
+    });
+
+    const topologyJson = JSON.stringify(props.topology);
+    const topologyBytes = Buffer.byteLength(topologyJson);
+    if (topologyBytes > TOPOLOGY_ENV_BUDGET_BYTES) {
+      throw new Error(
+        `the topology is ${topologyBytes} bytes as JSON, over the ${TOPOLOGY_ENV_BUDGET_BYTES} bytes the publish function's environment has room for (Lambda allows 4 KB for all variables, the CA certificate included)`,
+      );
+    }
+    const publish = new WarrenFunction(this, 'Publish', {
+      name: 'publish',
+      description: 'warren: publishes to a healthy broker, failing over when one dies',
+      ...inVpc(props.publisherSecurityGroup),
+      // More memory is more CPU: JSON and TLS work per message dominate a warm request.
+      memorySize: 1024,
+      // The request deadline is 5 s; the rest covers a cold start's init.
+      timeout: Duration.seconds(15),
+      environment: { ...shared, [ENV.topology]: topologyJson },
+    });
+    // Fleet view (Query) and passive outlier reports (UpdateItem); nothing else.
+    props.table.grant(publish, 'dynamodb:Query', 'dynamodb:UpdateItem');
+    props.credentialsSecret.grantRead(publish);
+    const url = publish.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+    for (const principal of props.publishers.map(toPrincipal)) {
+      publish.grantInvoke(principal);
+      publish.grantInvokeUrl(principal);
+    }
+    this.publishFunction = publish;
+    this.publishUrl = url.url;
+
+    const prober = new WarrenFunction(this, 'Prober', {
+      name: 'prober',
+      description: 'warren: probes every broker and keeps the health registry current',
+      ...inVpc(props.proberSecurityGroup),
+      memorySize: 256,
+      timeout: PROBER_SCHEDULE.timeout,
+      // One prober at a time; the registry lease guards against overlap on top of this.
+      reservedConcurrentExecutions: 1,
+      environment: { ...shared, [ENV.probeRounds]: String(PROBER_SCHEDULE.probeRounds) },
+    });
+    // Fleet reads (Query), lease reads (GetItem), health and lease writes (UpdateItem).
+    props.table.grant(prober, 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    props.credentialsSecret.grantRead(prober);
+    new Rule(this, 'ProberSchedule', {
+      description: 'warren: runs the prober every minute',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      // A missed minute is made up by the next one: retrying a late run would only overlap it.
+      targets: [new LambdaFunction(prober, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
+    });
+    this.proberFunction = prober;
+
+    new ServiceMonitoring(this, 'Monitoring', {
+      publishFunction: publish,
+      proberFunction: prober,
+      alarmTopic: props.alarmTopic,
+    });
+
+    new CfnOutput(this, 'PublishFunctionName', { value: publish.functionName });
+    new CfnOutput(this, 'PublishUrl', {
+      value: url.url,
+      description: 'POST /v1/publish here, signed with SigV4 (service lambda)',
+    });
+  }
+}
+
+function toPrincipal(publisher: string): IPrincipal {
+  return /^\d{12}$/.test(publisher) ? new AccountPrincipal(publisher) : new ArnPrincipal(publisher);
+}

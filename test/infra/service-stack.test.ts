@@ -1,0 +1,161 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { APP_CONTEXT_KEYS } from '../../infra/app-config.js';
+import { STACK_IDS } from '../../infra/build-app.js';
+import { PROBER_SCHEDULE, TOPOLOGY_ENV_BUDGET_BYTES } from '../../infra/service-stack.js';
+import { ENV } from '../../src/config.js';
+import { buildTestApp, stackTemplate } from './cdk-context.js';
+
+const PUBLISHER_ROLE = 'arn:aws:iam::123456789012:role/orders-service';
+const template = stackTemplate(
+  buildTestApp({ [APP_CONTEXT_KEYS.publishers]: [PUBLISHER_ROLE] }),
+  STACK_IDS.service,
+);
+
+function functionNamed(description: RegExp) {
+  const found = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, fn]) =>
+    description.test(fn.Properties.Description ?? ''),
+  );
+  if (!found) throw new Error(`no function described ${description}`);
+  const [logicalId, resource] = found;
+  return { logicalId, properties: resource.Properties };
+}
+
+/** Every statement of the inline policies attached to the function's role. */
+function policyStatements(functionLogicalId: string): Record<string, unknown>[] {
+  const fn = template.findResources('AWS::Lambda::Function')[functionLogicalId];
+  const roleId: string = fn?.Properties.Role['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+describe('ServiceStack', () => {
+  const publish = functionNamed(/^warren: publishes/);
+  const prober = functionNamed(/^warren: probes/);
+
+  it.each([
+    ['publish', publish],
+    ['prober', prober],
+  ])('runs the %s function on Node.js 22, arm64, inside the VPC', (_name, fn) => {
+    expect(fn.properties.Runtime).toBe('nodejs22.x');
+    expect(fn.properties.Architectures).toEqual(['arm64']);
+    expect(fn.properties.VpcConfig.SubnetIds).toHaveLength(3);
+    expect(fn.properties.VpcConfig.SecurityGroupIds).toHaveLength(1);
+  });
+
+  it('configures the functions through the variable names src/config.ts reads', () => {
+    const publishEnv = Object.keys(publish.properties.Environment.Variables);
+    expect(publishEnv).toEqual(
+      expect.arrayContaining([
+        ENV.registryTable,
+        ENV.probeIntervalMs,
+        ENV.amqpSecretArn,
+        ENV.amqpCaCert,
+        ENV.topology,
+      ]),
+    );
+    expect(Object.keys(prober.properties.Environment.Variables)).toEqual(
+      expect.arrayContaining([
+        ENV.registryTable,
+        ENV.probeRounds,
+        ENV.amqpSecretArn,
+        ENV.amqpCaCert,
+      ]),
+    );
+    const known = new Set<string>([...Object.values(ENV), 'NODE_OPTIONS']);
+    for (const name of [...publishEnv, ...Object.keys(prober.properties.Environment.Variables)]) {
+      expect(known.has(name) || name.startsWith('AWS_')).toBe(true);
+    }
+  });
+
+  it('passes the topology the brokers load to the publish function', () => {
+    const topology = JSON.parse(publish.properties.Environment.Variables[ENV.topology]);
+    expect(topology.queues.map((queue: { name: string }) => queue.name)).toContain('tasks');
+  });
+
+  it('refuses, at synthesis, a topology too large for the function environment', () => {
+    const queues = Array.from({ length: 30 }, (_, index) => ({ name: `queue-${index}` }));
+    const file = join(mkdtempSync(join(tmpdir(), 'warren-topology-')), 'topology.json');
+    writeFileSync(file, JSON.stringify({ queues }));
+    expect(() =>
+      stackTemplate(buildTestApp({ [APP_CONTEXT_KEYS.topologyFile]: file }), STACK_IDS.service),
+    ).toThrow(`over the ${TOPOLOGY_ENV_BUDGET_BYTES} bytes`);
+  });
+
+  it('exposes the publish function through a function URL that requires IAM auth', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
+  });
+
+  it('lets the configured callers invoke it directly and through the URL', () => {
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: PUBLISHER_ROLE,
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      Principal: PUBLISHER_ROLE,
+      FunctionUrlAuthType: 'AWS_IAM',
+    });
+    const principals = Object.values(template.findResources('AWS::Lambda::Permission')).map(
+      (permission) => permission.Properties.Principal,
+    );
+    expect(principals).not.toContain('*');
+  });
+
+  it('runs the prober every minute, one at a time, with a timeout covering its rounds', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0 } })],
+    });
+    expect(prober.properties.ReservedConcurrentExecutions).toBe(1);
+    const roundsSpanS =
+      ((PROBER_SCHEDULE.probeRounds - 1) * PROBER_SCHEDULE.probeIntervalMs) / 1_000;
+    expect(prober.properties.Timeout).toBeGreaterThan(roundsSpanS + 15);
+    expect(prober.properties.Timeout).toBeLessThan(15 * 60);
+  });
+
+  it.each([
+    ['publish', publish, ['dynamodb:Query', 'dynamodb:UpdateItem']],
+    ['prober', prober, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']],
+  ])('grants the %s function only its table calls and the credentials secret', (_n, fn, dynamo) => {
+    const statements = policyStatements(fn.logicalId);
+    const actions = statements.flatMap((statement) => [statement.Action].flat() as string[]);
+    expect(actions.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual(dynamo);
+    expect(actions.filter((action) => action.startsWith('secretsmanager:')).sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    for (const statement of statements) expect(statement.Resource).not.toBe('*');
+  });
+
+  it('alarms on eligible brokers, prober errors, a stale registry and the publish error rate', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const descriptions = alarms.map((alarm) => alarm.Properties.AlarmDescription as string);
+    for (const pattern of [/Fewer than 2 brokers/, /prober failed/, /No probe round/, /publish/]) {
+      expect(descriptions.some((description) => pattern.test(description))).toBe(true);
+    }
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'EligibleBrokers',
+      Namespace: 'Warren',
+      Threshold: 2,
+      ComparisonOperator: 'LessThanThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ProbeRounds',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('has a dashboard with broker memory and disk', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    expect(body).toContain('mem_used_percent');
+    expect(body).toContain('disk_used_percent');
+    expect(body).toContain('EligibleBrokers');
+  });
+});

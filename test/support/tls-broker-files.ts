@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { renderDefinitions } from '../../infra/broker/definitions.js';
+import {
+  type RabbitmqConfigOptions,
+  renderRabbitmqConfig,
+  type TlsFiles,
+} from '../../infra/broker/rabbitmq-config.js';
+import { type BrokerSpec, brokerPaths } from '../../src/fleet/broker-spec.js';
+import { defaultTopology } from '../../src/topology/load-topology.js';
+
+const run = promisify(execFile);
+
+/** The TLS files of the test broker in `dir`. */
+export function tlsBrokerFiles(dir: string): TlsFiles {
+  const tls = join(dir, 'tls');
+  return {
+    caCertFile: join(tls, 'ca.pem'),
+    certFile: join(tls, 'cert.pem'),
+    keyFile: join(tls, 'key.pem'),
+  };
+}
+
+/** What the test broker's rabbitmq.conf is rendered from: the EC2 defaults, on loopback and free ports. */
+export function tlsBrokerConfigOptions(spec: BrokerSpec): RabbitmqConfigOptions {
+  return {
+    amqpsPort: spec.amqpPort,
+    managementPort: spec.managementPort,
+    tls: tlsBrokerFiles(spec.dir),
+    definitionsFile: join(spec.dir, 'definitions.json'),
+    bindAddress: '127.0.0.1',
+    // A disk alarm would block publishers: test machines have less disk than 1.5 x their RAM.
+    diskFreeLimitRelative: 0.1,
+  };
+}
+
+/**
+ * Writes the node's directories, TLS files, rabbitmq.conf, definitions (the
+ * default topology) and enabled plugins.
+ */
+export async function writeTlsBrokerFiles(spec: BrokerSpec): Promise<TlsFiles> {
+  const paths = brokerPaths(spec.dir);
+  await Promise.all(
+    [paths.home, paths.mnesiaBase, paths.logBase].map((path) => mkdir(path, { recursive: true })),
+  );
+  const options = tlsBrokerConfigOptions(spec);
+  const tls = await issueTestCertificates(tlsBrokerFiles(spec.dir));
+  await writeFile(options.definitionsFile ?? '', renderDefinitions(defaultTopology));
+  await writeFile(paths.config, renderRabbitmqConfig(options));
+  await writeFile(paths.enabledPlugins, '[rabbitmq_management].\n');
+  return tls;
+}
+
+/**
+ * A throwaway CA like the fleet CA (RSA 3072; its key is deleted once used) and
+ * a leaf like the one each EC2 broker issues itself (EC P-256), for 127.0.0.1 and localhost.
+ */
+async function issueTestCertificates(files: TlsFiles): Promise<TlsFiles> {
+  const dir = join(files.certFile, '..');
+  await mkdir(dir, { recursive: true });
+  const file = (name: string) => join(dir, name);
+  await writeFile(
+    file('leaf.ext'),
+    [
+      'basicConstraints = critical, CA:FALSE',
+      'keyUsage = critical, digitalSignature',
+      'extendedKeyUsage = serverAuth',
+      'subjectAltName = IP:127.0.0.1, DNS:localhost',
+      '',
+    ].join('\n'),
+  );
+  // biome-ignore format: one openssl command per line
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-sha256', '-days', '2',
+    '-subj', '/CN=warren test CA', '-keyout', file('ca.key'), '-out', files.caCertFile]);
+  // biome-ignore format: one openssl command per line
+  await run('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
+    '-nodes', '-subj', '/CN=localhost', '-keyout', files.keyFile, '-out', file('leaf.csr')]);
+  // biome-ignore format: one openssl command per line
+  await run('openssl', ['x509', '-req', '-in', file('leaf.csr'), '-CA', files.caCertFile,
+    '-CAkey', file('ca.key'), '-set_serial', `0x${randomBytes(16).toString('hex')}`, '-days', '2',
+    '-sha256', '-extfile', file('leaf.ext'), '-out', files.certFile]);
+  await rm(file('ca.key'));
+  return files;
+}
