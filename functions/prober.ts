@@ -7,7 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createAmqpCredentialsSource } from '../src/amqp/amqp-credentials.js';
 import { ConfigError, type ProberConfig, readProberConfig } from '../src/config.js';
 import { REFRESH_AFTER_INTERVALS } from '../src/core/staleness.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InstanceArchitecture, InstanceType } from 'aws-cdk-lib/aws-ec2';
 import type { Node } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultTopology, parseTopology } from '../src/topology/load-topology.js';
 import type { Topology } from '../src/topology/topology.js';
 

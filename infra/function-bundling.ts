@@ -2,48 +2,43 @@ import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-la
 
 /**
  * How every warren function is bundled (esbuild, run locally by `NodejsFunction`):
- * one minified ES module, `index.mjs`, with everything it imports except Node's
- * built-ins, the AWS SDK included. Choices were measured with
- * `npm run bench:bundle` (figures in BENCHMARKS.md, "Function bundles"; publish
- * function, Node 20 on x86):
+ * one minified ES module, `index.mjs`, holding everything it imports except
+ * Node's built-ins, the AWS SDK included. Each choice was measured with
+ * `npm run bench:bundle` on the publish function (BENCHMARKS.md, "Function
+ * bundles": 643 kB, import 91 ms on Node 20, x86):
  *
- * - **ESM, not CJS**: esbuild can tree-shake only the ES builds of the SDK and of
- *   zod, so the same minified publish bundle is about 1.2 MB as CJS against
- *   about 0.93 MB as ESM, and its import about 2.5x slower.
- *   `mainFields` prefers each package's ES build (esbuild's default for Node
- *   prefers `main`, usually CJS).
- * - **The banner** gives the bundled CommonJS packages (amqplib) a `require`:
- *   without it, an ES module fails at import with `Dynamic require of "node:url"
- *   is not supported`.
- * - **The AWS SDK is bundled** (`bundleAwsSDK`), not left to the copy in the
- *   Lambda runtime, which is NodejsFunction's default. The runtime's SDK loads
- *   from hundreds of files and its version is whatever the runtime ships (it lags
- *   the lockfile and changes under a deployed function). Bundled, the deployed
- *   code is exactly the lockfile's versions that the tests ran. It is also faster:
- *   the import took about half the time with the SDK bundled. The cost is about
- *   0.35 MB of bundle.
- * - **Minified**, with a source map beside the bundle (`index.mjs.map`, not
- *   loaded unless enabled) holding names and positions only (`sourcesContent`
- *   off: the sources are in git). `FUNCTION_ENVIRONMENT` enables it, so stack
- *   traces in the logs point at `src/…` lines. That costs about 10 ms per cold
- *   start.
- * - **UTF-8 output**: zod's error-message locales are mostly non-ASCII, which
- *   esbuild's default ASCII output escapes as `\uXXXX`. Set through `esbuildArgs`
- *   because this CDK release accepts `charset` but never passes it on
- *   (aws/aws-cdk#32649).
- * - **Target**: unset, so NodejsFunction derives it from the runtime (`node22`
- *   for `Runtime.NODEJS_22_X`).
+ * - **ESM, not CJS**: esbuild tree-shakes only the ES builds of the SDK and of
+ *   zod; as CJS the same bundle is 864 kB (+34%) and its import 2.1–2.7x slower.
+ *   `mainFields` picks each package's ES build (esbuild's Node default is `main`).
+ * - **The banner** gives bundled CommonJS packages (amqplib) a `require`. Without
+ *   it the import fails: `Dynamic require of "node:url" is not supported`.
+ * - **The AWS SDK is bundled** (`bundleAwsSDK`), not taken from the Lambda
+ *   runtime as NodejsFunction does by default. The runtime's copy is whatever
+ *   version the runtime ships, usually older than the lockfile's, and it changes
+ *   under a deployed function. Bundled, the function runs the versions the tests
+ *   ran. Loading the SDK from node_modules instead, as the runtime loads its
+ *   copy, also made the import 1.5–1.9x slower; bundling it costs 358 kB.
+ * - **Minified, with a source map** beside the bundle (`index.mjs.map`, names
+ *   and positions only: the sources are in git). It loads only because
+ *   `FUNCTION_ENVIRONMENT` turns on `--enable-source-maps`, so that stack traces
+ *   in the logs name `src/` lines. Cost: 4–18 ms per cold start, and 300 kB of
+ *   the zip.
+ * - **UTF-8 output**: zod's message locales are mostly non-ASCII, which the
+ *   default ASCII output escapes as `\uXXXX` (69 kB more). Passed through
+ *   `esbuildArgs` because this CDK release accepts `charset` but never hands it
+ *   to esbuild (aws/aws-cdk#32649).
+ * - **Target** unset: NodejsFunction derives it from the runtime (`node22`).
  *
- * Development-only modules (dynalite, tsx, @hono/node-server) must not be
- * reachable from `functions/*.ts`. `test/infra/function-bundling.test.ts` checks
- * this for the publish function, together with its size (< 1 MB).
+ * Development-only modules (dynalite, tsx, @hono/node-server) must stay
+ * unreachable from `functions/*.ts`; `test/infra/function-bundling.test.ts`
+ * checks that and the size goal (< 1 MB) for the publish function.
  *
  * @example
  * new NodejsFunction(this, 'Publish', {
  *   entry: 'functions/publish.ts',
  *   runtime: Runtime.NODEJS_22_X,
  *   bundling: FUNCTION_BUNDLING,
- *   environment: { ...FUNCTION_ENVIRONMENT, WARREN_REGISTRY_TABLE: table.tableName },
+ *   environment: { ...FUNCTION_ENVIRONMENT, [ENV.registryTable]: table.tableName },
  * });
  */
 export const FUNCTION_BUNDLING: BundlingOptions = {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CaCertificateError, parseCaCertificate } from './amqp/ca-certificate.js';
 import { DEFAULT_PUBLISH_LIMITS, type PublishLimits } from './http/publish-limits.js';
 import { DEFAULT_REGISTRY_TABLE_NAME } from './registry/registry-table.js';

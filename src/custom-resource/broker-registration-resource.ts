@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseAmqpUrl } from '../core/amqp-endpoint.js';
 import { assertNodeId, NODE_ID_PATTERN } from '../core/node-id.js';
 import {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export interface CreateRequest<P> {
   /** ResourceProperties, validated by the resource's `properties` schema. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readFleetCa } from '../tls/fleet-ca.js';
 import type { FleetCaStore } from '../tls/fleet-ca-store.js';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Destination, PublishMessage } from '../publish/publisher.js';
 import { ApiError } from './api-error.js';
 import type { PublishLimits } from './publish-limits.js';

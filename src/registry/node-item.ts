@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ADMIN_STATES, type BrokerNode } from '../core/broker-node.js';
 import { REGISTRY_KEYS } from './registry-table.js';
 

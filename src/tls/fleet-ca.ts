@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The fleet certificate authority as its secret holds it (JSON). */
 export interface FleetCa {

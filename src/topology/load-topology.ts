@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import defaultDefinitions from './default-topology.json' with { type: 'json' };
 import { type Topology, topologySchema } from './topology.js';
 

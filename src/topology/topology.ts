@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Queues, exchanges and bindings every broker carries, in the shape of
