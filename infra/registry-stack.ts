@@ -16,10 +16,14 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ENV } from '../src/config.js';
 import { DEFAULT_REGISTRY_TABLE_NAME, REGISTRY_KEYS } from '../src/registry/registry-table.js';
 import { WarrenFunction } from './warren-function.js';
+
+/** SSM parameter holding the fleet CA certificate (public), for consumers and operators to trust. */
+export const CA_CERTIFICATE_PARAMETER = '/warren/fleet-ca-certificate';
 
 /** The user every broker creates and every client logs in as. */
 export const AMQP_USERNAME = 'warren';
@@ -119,6 +123,11 @@ export class RegistryStack extends Stack {
       properties: { SecretArn: this.certificateAuthoritySecret.secretArn },
     });
     this.certificateAuthorityPem = certificateAuthority.getAttString('CertificatePem');
+    new StringParameter(this, 'FleetCaCertificate', {
+      parameterName: CA_CERTIFICATE_PARAMETER,
+      description: "warren: fleet CA certificate (PEM) that brokers' TLS certificates chain to",
+      stringValue: this.certificateAuthorityPem,
+    });
 
     const registration = new WarrenFunction(this, 'RegistrationFunction', {
       name: 'broker-registration',

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
   AMQP_USERNAME,
+  CA_CERTIFICATE_PARAMETER,
   RegistryStack,
   type RegistryStackProps,
 } from '../../infra/registry-stack.js';
@@ -111,6 +112,14 @@ describe('RegistryStack', () => {
     const secrets = template.findResources('AWS::SecretsManager::Secret');
     expect(Object.values(secrets).every((secret) => secret.DeletionPolicy === 'Retain')).toBe(true);
     expect(Token.isUnresolved(stack.certificateAuthorityPem)).toBe(true);
+  });
+
+  it('publishes the CA certificate, and only the certificate, in an SSM parameter', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: CA_CERTIFICATE_PARAMETER,
+      Type: 'String',
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetCa'), 'CertificatePem'] },
+    });
   });
 
   it('gives the registration function the table name and only the table calls it makes', () => {
