@@ -1,6 +1,5 @@
 import {
   CustomResource,
-  Duration,
   RemovalPolicy,
   Size,
   Stack,
@@ -8,8 +7,6 @@ import {
   Tags,
   Validations,
 } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Ec2Action, Ec2InstanceAction, SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   BlockDeviceVolume,
   EbsDeviceVolumeType,
@@ -32,7 +29,7 @@ import type { Construct } from 'constructs';
 import { assertNodeId } from '../src/core/node-id.js';
 import type { Topology } from '../src/topology/topology.js';
 import { renderBootScript } from './broker/boot-script.js';
-import { BROKER_METRICS } from './broker/cloudwatch-agent-config.js';
+import { addBrokerAlarms } from './broker-alarms.js';
 
 /** Ubuntu 24.04 LTS, amd64, gp3 root: Canonical's public SSM parameter, resolved by EC2 at launch. */
 export const UBUNTU_AMI_PARAMETER =
@@ -195,56 +192,11 @@ export class BrokerStack extends Stack {
       },
     });
 
-    this.addAlarms(nodeId, props.alarmTopic);
-  }
-
-  private addAlarms(nodeId: string, topic: ITopic): void {
-    const instanceId = this.instance.instanceId;
-    const notify = new SnsAction(topic);
-    // A failed host is replaced by EC2 with the same instance id, IP and volumes.
-    const systemCheck = new Alarm(this, 'SystemStatusCheckFailed', {
-      alarmDescription: `warren broker ${nodeId}: EC2 system status check failed; recovering the instance`,
-      metric: new Metric({
-        namespace: 'AWS/EC2',
-        metricName: 'StatusCheckFailed_System',
-        dimensionsMap: { InstanceId: instanceId },
-        statistic: 'Maximum',
-        period: Duration.minutes(1),
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 2,
+    addBrokerAlarms(this, {
+      nodeId,
+      instanceId: instance.instanceId,
+      alarmTopic: props.alarmTopic,
     });
-    systemCheck.addAlarmAction(new Ec2Action(Ec2InstanceAction.RECOVER), notify);
-
-    const agentMetric = (metricName: string, dimensionsMap: Record<string, string>) =>
-      new Metric({
-        namespace: BROKER_METRICS.namespace,
-        metricName,
-        dimensionsMap,
-        statistic: 'Maximum',
-        period: Duration.minutes(5),
-      });
-    const alarms = [
-      new Alarm(this, 'MemoryHigh', {
-        alarmDescription: `warren broker ${nodeId}: memory above 85% (RabbitMQ blocks publishers at its watermark)`,
-        metric: agentMetric(BROKER_METRICS.memoryUsedPercent, { InstanceId: instanceId }),
-        threshold: 85,
-        evaluationPeriods: 2,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      }),
-      new Alarm(this, 'DataDiskHigh', {
-        alarmDescription: `warren broker ${nodeId}: data volume above 80% (RabbitMQ blocks publishers near its disk limit)`,
-        metric: agentMetric(BROKER_METRICS.diskUsedPercent, {
-          InstanceId: instanceId,
-          path: BROKER_METRICS.dataPath,
-        }),
-        threshold: 80,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      }),
-    ];
-    for (const alarm of alarms) alarm.addAlarmAction(notify);
   }
 }
 
