@@ -54,6 +54,7 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { FUNCTION_BUNDLING, FUNCTION_ENVIRONMENT } from '../infra/function-bundling.js';
 import { ENV } from '../src/config.js';
+import { generateFleetCa } from '../src/tls/generate-fleet-ca.js';
 import { defaultTopology } from '../src/topology/load-topology.js';
 import { cdkJsonContext, REPO_ROOT } from '../test/infra/cdk-context.js';
 import { median } from './support/measure.js';
@@ -260,25 +261,8 @@ process.exit(0);
   const empty = join(work, 'empty.mjs');
   await writeFile(empty, '');
 
-  const caCertPem = (
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      '/dev/null',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=warren-bench-ca',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-    ])
-  ).stdout;
+  // The certificate a deployed function gets: made as the fleet-ca custom resource makes it.
+  const caCertPem = generateFleetCa({ now: new Date() }).certificatePem;
   const lambda = {
     PATH: process.env.PATH ?? '',
     AWS_REGION: 'us-east-1',

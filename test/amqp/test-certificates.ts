@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
+import { generateFleetCa } from '../../src/tls/generate-fleet-ca.js';
 
 export interface IssuedCertificate {
   readonly certPem: string;
@@ -38,17 +39,10 @@ function certificate(
   return cert;
 }
 
-/** A throwaway self-signed CA (basicConstraints CA:TRUE), valid from yesterday for two days. */
+/** A throwaway CA made exactly as the fleet CA is (RSA 3072, CA:TRUE), valid for two days. */
 export function issueTestCa(name = 'warren test CA'): IssuedCertificate {
-  const keys = keyPair();
-  const cert = certificate(name, keys.publicKey, { from: -1, to: 2 });
-  cert.setIssuer(cert.subject.attributes);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-  ]);
-  cert.sign(keys.privateKey, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.keyPem };
+  const ca = generateFleetCa({ commonName: name, validityDays: 2, now: new Date() });
+  return { certPem: ca.certificatePem, keyPem: ca.privateKeyPem };
 }
 
 /** A server certificate (CA:FALSE) issued by `ca` for `ips`; `validDays` shifts its validity. */

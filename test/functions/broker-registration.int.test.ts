@@ -1,14 +1,4 @@
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  inject,
-  it,
-  vi,
-} from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENV } from '../../src/config.js';
 import type { CustomResourceHandler } from '../../src/custom-resource/create-custom-resource-handler.js';
 import type { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
@@ -17,15 +7,11 @@ import {
   type ResponseServer,
   startResponseServer,
 } from '../custom-resource/response-server.js';
-import { freshRegistry } from '../support/registry.js';
+import { freshRegistry, stubRegistryEnv } from '../support/registry.js';
 
 /** The environment the registry stack gives the function, pointing at the harness's dynalite. */
 function deploymentEnv(tableName: string): void {
-  vi.stubEnv(ENV.registryTable, tableName);
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', inject('fleet').registry.endpoint);
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  stubRegistryEnv(tableName);
 }
 
 const broker = (nodeId: string, ip: string, extra: Record<string, unknown> = {}) => ({

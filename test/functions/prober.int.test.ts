@@ -3,9 +3,9 @@ import type { ProberContext, ProberHandlerResult } from '../../functions/prober.
 import { ENV } from '../../src/config.js';
 import type { ProberInvocationResult } from '../../src/prober/prober-invocation.js';
 import type { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
-import { freshFleetRegistry } from '../support/registry.js';
+import { freshFleetRegistry, stubRegistryEnv } from '../support/registry.js';
 
-const fleet = inject('fleet');
+const _fleet = inject('fleet');
 const scheduledEvent = {
   version: '0',
   id: 'c0ffee00-0000-4000-8000-000000000001',
@@ -25,11 +25,7 @@ const context = (awsRequestId: string): ProberContext => ({
 /** A fresh table listing the harness brokers, and the environment the prober stack would set. */
 async function deployment(): Promise<DynamoDbHealthRegistry> {
   const { registry, tableName } = await freshFleetRegistry();
-  vi.stubEnv(ENV.registryTable, tableName);
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', fleet.registry.endpoint);
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  stubRegistryEnv(tableName);
   vi.stubEnv(ENV.amqpUsername, 'guest');
   vi.stubEnv(ENV.amqpPassword, 'guest');
   vi.stubEnv(ENV.probeRounds, '2');

@@ -1,19 +1,15 @@
 import type { LambdaContext } from 'hono/aws-lambda';
-import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ENV } from '../../src/config.js';
 import type { NodeView } from '../../src/http/node-view.js';
 import { runProbeRound } from '../../src/prober/probe-round.js';
 import { functionUrlEvent } from '../support/lambda-events.js';
 import { probe } from '../support/publishing.js';
-import { freshFleetRegistry, freshRegistry } from '../support/registry.js';
+import { freshFleetRegistry, freshRegistry, stubRegistryEnv } from '../support/registry.js';
 
 /** The environment the publish stack sets, pointing at the harness's dynalite and brokers. */
 function deploymentEnv(tableName: string): void {
-  vi.stubEnv(ENV.registryTable, tableName);
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', inject('fleet').registry.endpoint);
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  stubRegistryEnv(tableName);
   vi.stubEnv(ENV.amqpUsername, 'guest');
   vi.stubEnv(ENV.amqpPassword, 'guest');
 }

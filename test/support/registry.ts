@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { inject, vi } from 'vitest';
+import { ENV } from '../../src/config.js';
 import { findFreePorts } from '../../src/fleet/free-ports.js';
 import { createRegistryTable } from '../../src/registry/create-registry-table.js';
 import { createDynamoDbClients, type DynamoDbClients } from '../../src/registry/dynamodb-client.js';
@@ -44,4 +45,16 @@ export async function deadFleetRegistry(count = 3): Promise<DynamoDbHealthRegist
     await registry.registerNode({ id: `d${i}`, endpoint: `amqp://127.0.0.1:${port}` }, new Date());
   }
   return registry;
+}
+
+/**
+ * The registry part of a deployed function's environment (`WARREN_REGISTRY_TABLE`,
+ * region, credentials), with the AWS SDK pointed at the run's dynalite.
+ */
+export function stubRegistryEnv(tableName: string): void {
+  vi.stubEnv(ENV.registryTable, tableName);
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', inject('fleet').registry.endpoint);
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
 }
