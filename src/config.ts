@@ -135,22 +135,14 @@ export function readConfig(env: NodeJS.ProcessEnv): FunctionConfig {
  */
 export function readPublishConfig(env: NodeJS.ProcessEnv): PublishConfig {
   const result = publishSchema.safeParse(env);
-  const credentials = readAmqpCredentials(env);
-  const caCert = readAmqpCaCert(env);
+  const access = readBrokerAccess(env);
   const topology = readTopology(env);
-  const problems = [
-    ...(result.success ? [] : problemsOf(result.error)),
-    ...(typeof credentials === 'string' ? [credentials] : []),
-    ...(caCert instanceof CaCertificateError ? [caCert.message] : []),
-    ...(topology instanceof TopologyError ? [`${ENV.topology}: ${topology.message}`] : []),
-  ];
-  if (
-    !result.success ||
-    typeof credentials === 'string' ||
-    caCert instanceof CaCertificateError ||
-    topology instanceof TopologyError
-  ) {
-    throw configError(problems);
+  if (!result.success || Array.isArray(access) || topology instanceof TopologyError) {
+    throw configError([
+      ...(result.success ? [] : problemsOf(result.error)),
+      ...(Array.isArray(access) ? access : []),
+      ...(topology instanceof TopologyError ? [`${ENV.topology}: ${topology.message}`] : []),
+    ]);
   }
   return {
     registryTableName: result.data[ENV.registryTable],
@@ -160,8 +152,7 @@ export function readPublishConfig(env: NodeJS.ProcessEnv): PublishConfig {
       maxMessageBytes: result.data[ENV.maxMessageBytes],
       maxRequestBytes: result.data[ENV.maxRequestBytes],
     },
-    amqpCredentials: credentials,
-    ...(caCert !== undefined && { amqpCaCertPem: caCert }),
+    ...access,
     topology,
   };
 }
@@ -189,23 +180,20 @@ function readTopology(env: NodeJS.ProcessEnv): Topology | TopologyError {
  */
 export function readProberConfig(env: NodeJS.ProcessEnv): ProberConfig {
   const result = proberSchema.safeParse(env);
-  const credentials = readAmqpCredentials(env);
-  const caCert = readAmqpCaCert(env);
-  const problems = [
-    ...(result.success ? [] : problemsOf(result.error)),
-    ...(typeof credentials === 'string' ? [credentials] : []),
-    ...(caCert instanceof CaCertificateError ? [caCert.message] : []),
-  ];
-  if (!result.success || typeof credentials === 'string' || caCert instanceof CaCertificateError)
-    throw configError(problems);
+  const access = readBrokerAccess(env);
+  if (!result.success || Array.isArray(access)) {
+    throw configError([
+      ...(result.success ? [] : problemsOf(result.error)),
+      ...(Array.isArray(access) ? access : []),
+    ]);
+  }
   const timeoutMs = result.data[ENV.probeTimeoutMs];
   return {
     registryTableName: result.data[ENV.registryTable],
     probeIntervalMs: result.data[ENV.probeIntervalMs],
     probeRounds: result.data[ENV.probeRounds],
     ...(timeoutMs !== undefined && { probeTimeoutMs: timeoutMs }),
-    amqpCredentials: credentials,
-    ...(caCert !== undefined && { amqpCaCertPem: caCert }),
+    ...access,
   };
 }
 
@@ -230,6 +218,19 @@ export function readAmqpCaCertConfig(env: NodeJS.ProcessEnv): string | undefined
   const caCert = readAmqpCaCert(env);
   if (caCert instanceof CaCertificateError) throw configError([caCert.message]);
   return caCert;
+}
+
+/** Credentials and trusted CA together, or every problem with them (naming variables, never values). */
+function readBrokerAccess(env: NodeJS.ProcessEnv): BrokerAccessConfig | string[] {
+  const credentials = readAmqpCredentials(env);
+  const caCert = readAmqpCaCert(env);
+  if (typeof credentials === 'string' || caCert instanceof CaCertificateError) {
+    return [
+      ...(typeof credentials === 'string' ? [credentials] : []),
+      ...(caCert instanceof CaCertificateError ? [caCert.message] : []),
+    ];
+  }
+  return { amqpCredentials: credentials, ...(caCert !== undefined && { amqpCaCertPem: caCert }) };
 }
 
 // The variable's name stands in for its text in every message: a PEM is long and says nothing.
