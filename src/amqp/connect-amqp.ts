@@ -2,10 +2,20 @@ import { type ChannelModel, connect } from 'amqplib';
 import { redactAmqpUrl } from '../core/amqp-endpoint.js';
 import { describeCertificateProblem } from './ca-certificate.js';
 
+/**
+ * Why a connect failed, decided once here from what amqplib and node:tls
+ * report, so callers switch on it instead of matching messages:
+ * `auth` — the broker refused the credentials (ACCESS_REFUSED during the
+ * handshake); `timeout` — no complete handshake (or channel) in time, as from a
+ * hung broker; `certificate` — TLS refused the broker's certificate;
+ * `unreachable` — anything else (refused, reset, DNS, protocol errors).
+ */
+export type AmqpConnectFailure = 'auth' | 'timeout' | 'certificate' | 'unreachable';
+
 /** A broker that could not be reached, refused the handshake, or did not answer in time. */
 export class AmqpConnectError extends Error {
   readonly url: string;
-  readonly timedOut: boolean;
+  readonly kind: AmqpConnectFailure;
   /**
    * TLS verification refused the broker's certificate (untrusted issuer, expired,
    * wrong address): set when the certificate is the problem, not the network.
@@ -14,14 +24,30 @@ export class AmqpConnectError extends Error {
   constructor(
     url: string,
     message: string,
-    options: ErrorOptions & { timedOut?: boolean; certificateProblem?: string } = {},
+    options: ErrorOptions & { kind?: AmqpConnectFailure; certificateProblem?: string } = {},
   ) {
     super(`${redactAmqpUrl(url)}: ${message}`, options);
     this.name = 'AmqpConnectError';
     this.url = redactAmqpUrl(url);
-    this.timedOut = options.timedOut ?? false;
+    this.kind = options.kind ?? (options.certificateProblem ? 'certificate' : 'unreachable');
     this.certificateProblem = options.certificateProblem;
   }
+
+  get timedOut(): boolean {
+    return this.kind === 'timeout';
+  }
+}
+
+// amqplib reports a connection.close during the handshake only in its message:
+// "Handshake terminated by server: 403 (ACCESS-REFUSED) with message …" for bad
+// credentials; a vhost the user may not open is a 403 close after connection.open.
+const ACCESS_REFUSED = /^Handshake terminated by server: 403\b|\b403\b.*ACCESS[-_]REFUSED/s;
+// amqplib's own socket timeout (the `timeout` option) while the handshake is still going.
+const SOCKET_TIMEOUT = 'connect ETIMEDOUT';
+
+function kindOf(message: string): AmqpConnectFailure {
+  if (ACCESS_REFUSED.test(message)) return 'auth';
+  return message === SOCKET_TIMEOUT ? 'timeout' : 'unreachable';
 }
 
 export interface ConnectAmqpOptions {
@@ -60,7 +86,7 @@ export async function connectAmqp(url: string, options: ConnectAmqpOptions): Pro
       () =>
         reject(
           new AmqpConnectError(url, `no AMQP handshake within ${options.timeoutMs} ms`, {
-            timedOut: true,
+            kind: 'timeout',
           }),
         ),
       options.timeoutMs,
@@ -88,7 +114,11 @@ export async function connectAmqp(url: string, options: ConnectAmqpOptions): Pro
         { cause: error, certificateProblem },
       );
     }
-    throw new AmqpConnectError(url, (error as Error).message, { cause: error });
+    const message = (error as Error).message;
+    throw new AmqpConnectError(url, message, {
+      cause: error,
+      kind: kindOf(message),
+    });
   } finally {
     clearTimeout(timer);
     if (onAbort) options.signal?.removeEventListener('abort', onAbort);

@@ -32,7 +32,8 @@ export interface PublishOutcome {
  * Validates a publish request (already parsed JSON), checks its destination
  * against the topology and publishes it. Never throws: bad input is a 4xx
  * error body and never reaches the publisher; results are 200 when every
- * message was accepted, 207 when some were, 503 with `Retry-After` when none.
+ * message was accepted, 207 when some were; when none: 422 if every message was
+ * unroutable, else 503 with `Retry-After`.
  *
  * @example
  * const { status, body } = await handlePublish({ queue: 'tasks', messages: [{ body: 1 }] }, deps);
@@ -61,10 +62,17 @@ export async function handlePublish(json: unknown, deps: PublishDeps): Promise<P
   }
 }
 
+/**
+ * 200 all accepted, 207 some; none accepted: 422 when every message was
+ * refused for its own sake (unroutable: sending it again cannot help), else
+ * 503 with `Retry-After`.
+ */
 function resultsOutcome(results: MessageResult[]): PublishOutcome {
   const accepted = results.filter((result) => result.status === 'accepted').length;
   if (accepted === results.length) return { status: 200, body: { results }, headers: {} };
   if (accepted > 0) return { status: 207, body: { results }, headers: {} };
+  if (results.every((result) => result.status === 'failed' && result.code === 'unroutable'))
+    return { status: 422, body: { results }, headers: {} };
   return { status: 503, body: { results }, headers: { 'Retry-After': '1' } };
 }
 
@@ -72,5 +80,5 @@ function resultsOutcome(results: MessageResult[]): PublishOutcome {
 function toWireResult(result: MessageResult): MessageResult {
   return result.status === 'accepted'
     ? { id: result.id, status: 'accepted', node: result.node }
-    : { id: result.id, status: 'failed', error: result.error };
+    : { id: result.id, status: 'failed', code: result.code, error: result.error };
 }

@@ -4,6 +4,7 @@ import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { AmqpConnectError, connectAmqp } from '../amqp/connect-amqp.js';
 import { parseAmqpUrl, withCredentials } from '../core/amqp-endpoint.js';
 import type { ProbeOutcome } from '../core/probe-outcome.js';
+import { withDeadline } from '../timing/with-deadline.js';
 import { PROBE_QUEUE } from '../topology/probe-queue.js';
 import { checkAlarms } from './check-alarms.js';
 
@@ -163,17 +164,21 @@ export function isAuthenticationRefused(outcome: ProbeOutcome): boolean {
 }
 
 function amqpFailure(error: unknown): ProbeOutcome {
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof AmqpConnectError && error.timedOut)
-    return soft('amqp', 'no AMQP handshake in time');
-  // An untrusted, expired or misaddressed certificate stays so until someone acts
-  // (a renewal, the right CA): retrying cannot fix it, like refused credentials.
-  if (error instanceof AmqpConnectError && error.certificateProblem !== undefined)
-    return hard('amqp', `TLS certificate rejected: ${error.certificateProblem}`);
-  // RabbitMQ answers bad credentials with ACCESS_REFUSED (403): no retry will fix that.
-  if (/ACCESS_REFUSED|403|authentication/i.test(message))
-    return hard('amqp', 'authentication refused');
-  return soft('amqp', message);
+  if (!(error instanceof AmqpConnectError)) return soft('amqp', (error as Error).message);
+  switch (error.kind) {
+    case 'timeout':
+      return soft('amqp', 'no AMQP handshake in time');
+    // An untrusted, expired or misaddressed certificate stays so until someone acts
+    // (a renewal, the right CA): retrying cannot fix it, like refused credentials.
+    case 'certificate':
+      return hard('amqp', `TLS certificate rejected: ${error.certificateProblem}`);
+    case 'auth':
+      return hard('amqp', AUTHENTICATION_REFUSED);
+    case 'unreachable':
+      return soft('amqp', error.message);
+    default:
+      return error.kind satisfies never;
+  }
 }
 
 type PublishResult =
@@ -230,12 +235,4 @@ function publishProbe(
       },
     );
   });
-}
-
-function withDeadline<T>(promise: Promise<T>, timeoutMs: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,3 +1,4 @@
+import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
 import type { Destination } from './publisher.js';
 
 /** A message ready for the wire: id resolved, body serialised once. */
@@ -8,9 +9,32 @@ export interface OutgoingMessage {
   readonly timestampSeconds: number;
 }
 
+/**
+ * Why one broker did not confirm one message. `detail` is for logs only: it
+ * can hold a redacted URL or an internal address, so callers never see it
+ * (they get `describeFailure`).
+ */
+export type AttemptFailure =
+  /** No connection: refused, reset, TLS, or no handshake or channel in time. */
+  | { readonly kind: 'connect'; readonly detail: string }
+  /** The broker refused the credentials, also after they were read again. */
+  | { readonly kind: 'auth'; readonly detail: string }
+  /** The broker's credentials could not be had (Secrets Manager): no broker is to blame. */
+  | { readonly kind: 'credentials'; readonly detail: string }
+  /** Written, but no confirm within `afterMs`: the broker may still store it. */
+  | { readonly kind: 'timeout'; readonly afterMs: number }
+  /** The connection or channel closed before the confirm. */
+  | { readonly kind: 'closed'; readonly detail: string }
+  /** RabbitMQ sent `connection.blocked` (a resource alarm): a publish would hang. */
+  | { readonly kind: 'blocked'; readonly detail: string }
+  /** The broker nacked it (an internal queue error, or a full queue that rejects publishes). */
+  | { readonly kind: 'nack' }
+  /** Mandatory and routed to no queue: returned by the broker, then confirmed. */
+  | { readonly kind: 'unroutable' };
+
 export type AttemptOutcome =
   | { readonly ok: true }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly failure: AttemptFailure };
 
 export interface PoolTarget {
   readonly id: string;
@@ -18,11 +42,22 @@ export interface PoolTarget {
   readonly endpoint: string;
 }
 
+/**
+ * The credentials to log in to `target` with. Called again with `refused` set
+ * after the broker refused those: return newer ones (re-read the secret) to
+ * have the pool retry once with them, or the same ones to give up.
+ */
+export type CredentialsFor = (
+  target: PoolTarget,
+  refused?: AmqpCredentials,
+) => Promise<AmqpCredentials>;
+
 /** Connections to brokers, one confirm channel each, reused across calls (and warm Lambda invocations). */
 export interface BrokerPool {
   /**
    * Publishes a batch to one broker, pipelined, and resolves with one outcome
-   * per message, in order, within `timeoutMs`: confirmed, or why not.
+   * per message, in order, within `timeoutMs` (connecting included): confirmed,
+   * or why not. Never throws.
    */
   publish(
     target: PoolTarget,
@@ -30,5 +65,10 @@ export interface BrokerPool {
     messages: readonly OutgoingMessage[],
     timeoutMs: number,
   ): Promise<AttemptOutcome[]>;
+  /**
+   * Drops the broker's connection, so the next publish opens a new one: for a
+   * broker that left a confirm unanswered, whose channel can no longer be trusted.
+   */
+  discard(id: string): void;
   close(): Promise<void>;
 }

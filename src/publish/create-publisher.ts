@@ -4,9 +4,16 @@ import { type CandidateSet, orderForMessage, selectCandidates } from '../core/no
 import { uuidV7 } from '../core/uuid-v7.js';
 import type { CachedFleetView, FleetView } from '../registry/cached-fleet-view.js';
 import type { HealthRegistry } from '../registry/health-registry.js';
-import type { BrokerPool, OutgoingMessage } from './broker-pool.js';
+import { blameOf, describeFailure } from './attempt-failure.js';
+import type { AttemptFailure, AttemptOutcome, BrokerPool, OutgoingMessage } from './broker-pool.js';
 import { createOutlierDetector } from './outlier-detector.js';
-import type { Destination, MessageResult, Publisher, PublishMessage } from './publisher.js';
+import type {
+  Destination,
+  FailureCode,
+  MessageResult,
+  Publisher,
+  PublishMessage,
+} from './publisher.js';
 
 export interface PublisherPolicy {
   /** One attempt on one broker: confirms not back by then count as failed (the design asks ≤ 1 s). */
@@ -36,6 +43,15 @@ export interface PublisherOptions {
   readonly clock?: () => number;
   readonly random?: () => number;
   readonly onReportError?: (error: unknown) => void;
+  /** Told of every broker that failed an attempt, with the details callers never see (for logs). */
+  readonly onAttemptFailure?: (event: AttemptFailureEvent) => void;
+}
+
+export interface AttemptFailureEvent {
+  readonly node: string;
+  readonly failure: AttemptFailure;
+  /** Messages of the attempt that failed this way. */
+  readonly messages: number;
 }
 
 interface Pending {
@@ -43,7 +59,9 @@ interface Pending {
   readonly message: OutgoingMessage;
   readonly order: readonly BrokerNode[];
   next: number;
-  lastError?: string;
+  last?: { readonly node: string; readonly failure: AttemptFailure };
+  /** Set once the message failed for good (its own refusal, or no credentials). */
+  final?: MessageResult;
 }
 
 /**
@@ -86,9 +104,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
     node: BrokerNode,
     destination: Destination,
     batch: Pending[],
-    deadline: number,
-  ) => {
-    const timeoutMs = Math.min(policy.attemptTimeoutMs, deadline - clock());
+    timeoutMs: number,
+  ): Promise<AttemptOutcome[]> => {
     inFlight.set(node.id, (inFlight.get(node.id) ?? 0) + batch.length);
     try {
       return await options.pool.publish(
@@ -102,6 +119,61 @@ export function createPublisher(options: PublisherOptions): Publisher {
     }
   };
 
+  /**
+   * Applies one broker's outcomes to its batch: accepted, failed for good (the
+   * message's own refusal), or queued for the next broker. Only a broker's own
+   * failure counts against it; a confirm that did not come because the request's
+   * deadline cut the attempt short is the deadline's, not the broker's.
+   */
+  const settleBatch = (
+    node: BrokerNode,
+    batch: Pending[],
+    outcomes: readonly AttemptOutcome[],
+    cutShort: boolean,
+    results: (MessageResult | undefined)[],
+    retry: Pending[],
+  ) => {
+    let brokerFailure: AttemptFailure | undefined;
+    batch.forEach((entry, i) => {
+      const outcome: AttemptOutcome = outcomes[i] ?? {
+        ok: false,
+        failure: { kind: 'closed', detail: 'no outcome from the pool' },
+      };
+      if (outcome.ok) {
+        results[entry.index] = { id: entry.message.id, status: 'accepted', node: node.id };
+        return;
+      }
+      const { failure } = outcome;
+      entry.last = { node: node.id, failure };
+      const blame = blameOf(failure);
+      if (blame !== 'broker') {
+        results[entry.index] = {
+          id: entry.message.id,
+          status: 'failed',
+          code: failure.kind === 'unroutable' ? 'unroutable' : 'credentials',
+          error: describeFailure(failure),
+        };
+        return;
+      }
+      if (failure.kind === 'timeout' && cutShort) return; // the deadline has passed: no retry
+      brokerFailure ??= failure;
+      entry.next += 1;
+      retry.push(entry);
+    });
+    if (brokerFailure === undefined) {
+      outliers.succeeded(node.id);
+      return;
+    }
+    options.onAttemptFailure?.({
+      node: node.id,
+      failure: brokerFailure,
+      messages: batch.length - batch.filter((entry) => results[entry.index]).length,
+    });
+    // A confirm that never came means a channel we cannot trust: reconnect next time.
+    if (brokerFailure.kind === 'timeout') options.pool.discard(node.id);
+    reportFailure(node.id);
+  };
+
   const reportFailure = (id: string) => {
     if (!outliers.failed(id, clock())) return;
     options.fleet.invalidate();
@@ -113,7 +185,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
   return {
     async publish(destination, messages, publishOptions) {
       const deadline = clock() + (publishOptions?.deadlineMs ?? policy.deadlineMs);
-      const view = await options.fleet.read().catch(() => undefined);
+      // The registry read is part of the budget: a cold start's wait for DynamoDB is bounded too.
+      const view = await options.fleet
+        .read({ timeoutMs: Math.max(0, deadline - clock()) })
+        .catch(() => undefined);
       const candidates = candidatesFrom(view);
       const results: (MessageResult | undefined)[] = messages.map(() => undefined);
       // Messages placed earlier in this batch count as load, so one batch spreads too.
@@ -131,7 +206,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
       });
       let pending = entries;
 
-      while (pending.length > 0 && clock() < deadline) {
+      while (pending.length > 0) {
+        // An attempt with no time left is not made: it would be written, reported failed and sent again.
+        const timeoutMs = Math.min(policy.attemptTimeoutMs, deadline - clock());
+        if (timeoutMs <= 0) break;
         const groups = new Map<BrokerNode, Pending[]>();
         for (const entry of pending) {
           const node = entry.order[entry.next];
@@ -142,36 +220,17 @@ export function createPublisher(options: PublisherOptions): Publisher {
         }
         if (groups.size === 0) break;
         const retry: Pending[] = [];
+        const cutShort = timeoutMs < policy.attemptTimeoutMs;
         await Promise.all(
           [...groups].map(async ([node, batch]) => {
-            const outcomes = await attempt(node, destination, batch, deadline);
-            let failed = false;
-            batch.forEach((entry, i) => {
-              const outcome = outcomes[i] ?? { ok: false, reason: 'no outcome' };
-              if (outcome.ok) {
-                results[entry.index] = { id: entry.message.id, status: 'accepted', node: node.id };
-                return;
-              }
-              failed = true;
-              entry.lastError = `${node.id}: ${outcome.reason}`;
-              entry.next += 1;
-              retry.push(entry);
-            });
-            if (failed) reportFailure(node.id);
-            else outliers.succeeded(node.id);
+            const outcomes = await attempt(node, destination, batch, timeoutMs);
+            settleBatch(node, batch, outcomes, cutShort, results, retry);
           }),
         );
         pending = retry;
       }
 
-      return entries.map(
-        (entry) =>
-          results[entry.index] ?? {
-            id: entry.message.id,
-            status: 'failed',
-            error: failureReason(entry, candidates),
-          },
-      );
+      return entries.map((entry) => results[entry.index] ?? unaccepted(entry, candidates));
     },
   };
 }
@@ -199,10 +258,19 @@ function outgoing(message: PublishMessage, nowMs: number): OutgoingMessage {
   };
 }
 
-function failureReason(entry: Pending, candidates: CandidateSet): string {
-  if (candidates.preferred.length + candidates.fallback.length === 0) return 'no broker available';
-  if (!entry.lastError) return 'deadline passed before any broker was tried';
+/** Why a message that no broker accepted failed, in words a caller may see. */
+function unaccepted(entry: Pending, candidates: CandidateSet): MessageResult {
+  const fail = (code: FailureCode, error: string): MessageResult => ({
+    id: entry.message.id,
+    status: 'failed',
+    code,
+    error,
+  });
+  if (candidates.preferred.length + candidates.fallback.length === 0)
+    return fail('no_broker', 'no broker available');
+  if (!entry.last) return fail('deadline', 'deadline passed before any broker was tried');
+  const last = `last ${entry.last.node}: ${describeFailure(entry.last.failure)}`;
   return entry.next >= entry.order.length
-    ? `every broker failed; last ${entry.lastError}`
-    : `deadline passed; last ${entry.lastError}`;
+    ? fail('brokers_failed', `every broker failed; ${last}`)
+    : fail('deadline', `deadline passed; ${last}`);
 }

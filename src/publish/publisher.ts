@@ -20,9 +20,30 @@ export interface PublishMessage {
   readonly key?: string;
 }
 
+/**
+ * Why a message was not accepted, and so whether sending it again can help:
+ * `unroutable` is the message's own (no queue is bound for its routing key:
+ * the same request fails again); the others are about the fleet — no broker
+ * was eligible (`no_broker`), every broker tried failed (`brokers_failed`),
+ * the budget ran out first (`deadline`), or the brokers' credentials could
+ * not be read (`credentials`) — and a later retry may succeed.
+ */
+export type FailureCode =
+  | 'unroutable'
+  | 'no_broker'
+  | 'brokers_failed'
+  | 'deadline'
+  | 'credentials';
+
 export type MessageResult =
   | { readonly id: string; readonly status: 'accepted'; readonly node: string }
-  | { readonly id: string; readonly status: 'failed'; readonly error: string };
+  | {
+      readonly id: string;
+      readonly status: 'failed';
+      readonly code: FailureCode;
+      /** In words; never a URL, user name or internal address. */
+      readonly error: string;
+    };
 
 export interface PublishOptions {
   /** The whole call's budget, retries included. */

@@ -94,14 +94,19 @@ describe('createLambdaHandler', () => {
     const mixed = setup((message, index) =>
       index === 0
         ? { id: message.id ?? 'x', status: 'accepted', node: 'b3' }
-        : { id: 'gen', status: 'failed', error: 'confirm timed out' },
+        : { id: 'gen', status: 'failed', code: 'deadline', error: 'confirm timed out' },
     );
-    const none = setup(() => ({ id: 'gen', status: 'failed', error: 'no usable broker' }));
+    const none = setup(() => ({
+      id: 'gen',
+      status: 'failed',
+      code: 'no_broker',
+      error: 'no usable broker',
+    }));
 
     expect(await mixed.handler(request)).toMatchObject({ statusCode: 207 });
     expect(await none.handler({ queue: 'tasks', messages: [{ body: 1 }] })).toEqual({
       statusCode: 503,
-      results: [{ id: 'gen', status: 'failed', error: 'no usable broker' }],
+      results: [{ id: 'gen', status: 'failed', code: 'no_broker', error: 'no usable broker' }],
     });
   });
 

@@ -87,7 +87,12 @@ describe('POST /v1/publish', () => {
     const { post } = setup((message, index) =>
       index === 0
         ? { id: message.id ?? 'x', status: 'accepted', node: 'b2' }
-        : { id: 'gen', status: 'failed', error: 'no broker confirmed within the deadline' },
+        : {
+            id: 'gen',
+            status: 'failed',
+            code: 'deadline',
+            error: 'no broker confirmed within the deadline',
+          },
     );
 
     const response = await post(valid);
@@ -96,7 +101,12 @@ describe('POST /v1/publish', () => {
     expect(await response.json()).toEqual({
       results: [
         { id: 'a', status: 'accepted', node: 'b2' },
-        { id: 'gen', status: 'failed', error: 'no broker confirmed within the deadline' },
+        {
+          id: 'gen',
+          status: 'failed',
+          code: 'deadline',
+          error: 'no broker confirmed within the deadline',
+        },
       ],
     });
   });
@@ -105,6 +115,7 @@ describe('POST /v1/publish', () => {
     const { post } = setup((message) => ({
       id: message.id ?? 'gen',
       status: 'failed',
+      code: 'no_broker',
       error: 'no usable broker',
     }));
 
@@ -114,8 +125,8 @@ describe('POST /v1/publish', () => {
     expect(response.headers.get('retry-after')).toBe('1');
     expect(await response.json()).toEqual({
       results: [
-        { id: 'a', status: 'failed', error: 'no usable broker' },
-        { id: 'gen', status: 'failed', error: 'no usable broker' },
+        { id: 'a', status: 'failed', code: 'no_broker', error: 'no usable broker' },
+        { id: 'gen', status: 'failed', code: 'no_broker', error: 'no usable broker' },
       ],
     });
   });
@@ -126,6 +137,7 @@ describe('POST /v1/publish', () => {
         ({
           id: message.id ?? 'gen',
           status: 'failed',
+          code: 'brokers_failed',
           error: 'nack',
           cause: new Error('amqp://warren:secret@10.0.1.5'),
           attempts: 3,
@@ -136,8 +148,8 @@ describe('POST /v1/publish', () => {
 
     expect(JSON.parse(text)).toEqual({
       results: [
-        { id: 'a', status: 'failed', error: 'nack' },
-        { id: 'gen', status: 'failed', error: 'nack' },
+        { id: 'a', status: 'failed', code: 'brokers_failed', error: 'nack' },
+        { id: 'gen', status: 'failed', code: 'brokers_failed', error: 'nack' },
       ],
     });
     expect(text).not.toContain('secret');

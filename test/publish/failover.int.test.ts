@@ -30,6 +30,7 @@ function recordingPool(): { pool: BrokerPool; targets: string[] } {
         targets.push(target.id);
         return real.publish(target, destination, messages, timeoutMs);
       },
+      discard: (id) => real.discard(id),
       close: () => real.close(),
     },
   };
