@@ -190,8 +190,8 @@ async function credentialsOf(
 }
 
 function onBreak(link: OpenLink, handler: () => void): void {
-  if (link.broken !== undefined) return handler();
-  link.onBroken = handler;
+  if (link.broken !== undefined) handler();
+  else link.onBroken = handler;
 }
 
 function breakLink(link: OpenLink, failure: AttemptFailure): void {

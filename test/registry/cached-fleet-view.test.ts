@@ -176,7 +176,7 @@ describe('createCachedFleetView', () => {
       expect(fake.calls()).toBe(2);
     });
 
-    it('bounds the wait by the caller\'s own budget', async () => {
+    it("bounds the wait by the caller's own budget", async () => {
       const { fake, clock, fleet, primed } = setup();
       await primed();
       clock.nowMs = T0 + MAX_STALENESS_MS;
@@ -188,7 +188,7 @@ describe('createCachedFleetView', () => {
     });
   });
 
-  it('rejects the first read with RegistryUnavailableError when DynamoDB does not answer within the caller\'s budget', async () => {
+  it("rejects the first read with RegistryUnavailableError when DynamoDB does not answer within the caller's budget", async () => {
     const { fleet } = setup();
 
     await expect(fleet.read({ timeoutMs: 10 })).rejects.toThrow(RegistryUnavailableError);
