@@ -12,6 +12,7 @@ import { LOCAL_CREDENTIALS } from '../src/fleet/local-brokers.js';
 import { createRegistryTable } from '../src/registry/create-registry-table.js';
 import { createDynamoDbClients } from '../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../src/registry/dynamodb-health-registry.js';
+import { defaultTopology } from '../src/topology/load-topology.js';
 import { brokerPidsOf, hostFleet, startFleetChild } from './support/fleet-host.js';
 import { cpuMs, machineCpu, median, processesCpuMs, within } from './support/measure.js';
 
@@ -166,6 +167,7 @@ function warrenVariant(registry: DynamoDbHealthRegistry): Variant {
       const consumer = createConsumer({
         registry,
         queue: QUEUE,
+        topology: defaultTopology,
         prefetch: PREFETCH,
         credentialsFor: async () => LOCAL_CREDENTIALS,
         handler: async () => {

@@ -157,6 +157,19 @@ export function readPublishConfig(env: NodeJS.ProcessEnv): PublishConfig {
   };
 }
 
+/**
+ * `WARREN_TOPOLOGY` alone, validated, for tools that need the declared queues
+ * and exchanges: the definitions JSON it holds, else the default topology.
+ *
+ * @example readTopologyConfig({}).queues.map((queue) => queue.name) // ['tasks', 'events.all', 'warren.dead-letter']
+ */
+export function readTopologyConfig(env: NodeJS.ProcessEnv): Topology {
+  const topology = readTopology(env);
+  if (topology instanceof TopologyError)
+    throw configError([`${ENV.topology}: ${topology.message}`]);
+  return topology;
+}
+
 function readTopology(env: NodeJS.ProcessEnv): Topology | TopologyError {
   const text = env[ENV.topology];
   if (text === undefined || text === '') return defaultTopology;

@@ -1,8 +1,10 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { createConsumer } from '../consume/create-consumer.js';
+import { QueueNotFoundError } from '../consume/queue-not-found-error.js';
 import { brokerCaCert } from './broker-ca-cert.js';
 import { brokerCredentials } from './broker-credentials.js';
+import { consumeTopology } from './consume-topology.js';
 import {
   openRegistryTarget,
   parseTargetArgs,
@@ -14,6 +16,9 @@ export const CONSUME_USAGE = `Usage: warren consume <queue> [options]
 
 Consumes <queue> from every broker in the registry that is not retired and
 prints one JSON line per message: {"id","node","body","headers","redeliveries","publishedAt"}.
+The queue must be declared in the topology with an x-dead-letter-exchange: a
+message that cannot be decoded goes there, with an x-warren-dead-letter-reason
+header. A broker that does not have the queue ends the command with exit code 1.
 
 Options:
   --count N             stop after N messages
@@ -24,11 +29,14 @@ Options:
   --table NAME          a DynamoDB registry table instead; credentials from WARREN_AMQP_SECRET_ARN
                         or WARREN_AMQP_USERNAME + WARREN_AMQP_PASSWORD
   --endpoint URL        with --table: a DynamoDB-compatible server such as dynalite
+  --topology FILE       with --table: the brokers' topology (definitions JSON)
+                        (default: $WARREN_TOPOLOGY, else the default topology);
+                        the local fleet uses the topology it was started with
   --ca-file PATH        PEM CA certificate that amqps:// brokers' certificates chain to
                         (default: $WARREN_AMQP_CA_CERT, else Node's public roots)
   -h, --help            show this help
 
-Ctrl-C stops cleanly: in-flight messages are finished, the rest stay queued.`;
+Ctrl-C or SIGTERM stops cleanly at any time: in-flight messages are finished, the rest stay queued.`;
 
 export interface ConsumeArgs {
   readonly queue: string;
@@ -37,6 +45,8 @@ export interface ConsumeArgs {
   readonly prefetch: number;
   /** A PEM file of the CA that amqps:// brokers' certificates chain to. */
   readonly caFile?: string;
+  /** A definitions JSON file: the topology of the brokers behind a registry table. */
+  readonly topologyFile?: string;
   readonly target: RegistryTargetOptions;
 }
 
@@ -55,6 +65,7 @@ export function parseConsumeArgs(args: readonly string[]): ConsumeArgs | 'help' 
         table: { type: 'string' },
         endpoint: { type: 'string' },
         'ca-file': { type: 'string' },
+        topology: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -83,6 +94,14 @@ export function parseConsumeArgs(args: readonly string[]): ConsumeArgs | 'help' 
   const count = whole('count', values.count, 1, 1_000_000);
   const caFile = values['ca-file'];
   if (caFile === '') throw new UsageError('--ca-file must not be empty', CONSUME_USAGE);
+  const topologyFile = values.topology;
+  if (topologyFile === '') throw new UsageError('--topology must not be empty', CONSUME_USAGE);
+  if (typeof topologyFile === 'string' && values['data-dir'] !== undefined) {
+    throw new UsageError(
+      '--topology is for --table: the local fleet (--data-dir) uses the topology it was started with',
+      CONSUME_USAGE,
+    );
+  }
   const target = parseTargetArgs({
     ...(typeof values['data-dir'] === 'string' && { dataDir: values['data-dir'] }),
     ...(typeof values.table === 'string' && { table: values.table }),
@@ -95,11 +114,16 @@ export function parseConsumeArgs(args: readonly string[]): ConsumeArgs | 'help' 
     ack: !values['no-ack'],
     prefetch: whole('prefetch', values.prefetch, 1, 1_000) ?? 10,
     ...(typeof caFile === 'string' && { caFile }),
+    ...(typeof topologyFile === 'string' && { topologyFile }),
     target,
   };
 }
 
-/** `warren consume`: prints messages as JSON lines until --count or SIGINT/SIGTERM. */
+/**
+ * `warren consume`: prints messages as JSON lines until --count or SIGINT/SIGTERM
+ * (which stop it at any point, also while no broker could be attached). A
+ * broker without the queue is fatal: QueueNotFoundError, exit code 1.
+ */
 export async function runConsume(
   args: readonly string[],
   out: (line: string) => void,
@@ -110,35 +134,47 @@ export async function runConsume(
     out(CONSUME_USAGE);
     return 0;
   }
-  const caCertPem = await brokerCaCert(options.caFile, env, CONSUME_USAGE);
-  const target = await openRegistryTarget(options.target, env);
-  const credentials = await brokerCredentials(options.target, env);
   const done = new AbortController();
-  let printed = 0;
-  const consumer = createConsumer({
-    registry: target.registry,
-    queue: options.queue,
-    prefetch: options.prefetch,
-    credentialsFor: async () => credentials,
-    ...(caCertPem !== undefined && { caCertPem }),
-    handler: async (message) => {
-      if (done.signal.aborted) return 'hold';
-      printed += 1;
-      out(JSON.stringify(message));
-      if (options.count !== undefined && printed >= options.count) done.abort();
-      return options.ack ? undefined : 'hold';
-    },
-  });
   const stop = () => done.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const cleanups: (() => Promise<void> | void)[] = [];
   try {
-    await once(done.signal, 'abort');
+    const caCertPem = await brokerCaCert(options.caFile, env, CONSUME_USAGE);
+    const target = await openRegistryTarget(options.target, env);
+    cleanups.push(() => target.close());
+    const topology = await consumeTopology(options.target, options.topologyFile, env);
+    const credentials = await brokerCredentials(options.target, env);
+    if (done.signal.aborted) return 0;
+    let failure: Error | undefined;
+    let printed = 0;
+    const consumer = createConsumer({
+      registry: target.registry,
+      queue: options.queue,
+      topology,
+      prefetch: options.prefetch,
+      credentialsFor: async () => credentials,
+      ...(caCertPem !== undefined && { caCertPem }),
+      onEvent: (event) => {
+        if (event.type !== 'queue-missing') return;
+        failure ??= new QueueNotFoundError(event.queue, event.node);
+        done.abort();
+      },
+      handler: async (message) => {
+        if (done.signal.aborted) return 'hold';
+        printed += 1;
+        out(JSON.stringify(message));
+        if (options.count !== undefined && printed >= options.count) done.abort();
+        return options.ack ? undefined : 'hold';
+      },
+    });
+    cleanups.push(() => consumer.stop());
+    if (!done.signal.aborted) await once(done.signal, 'abort');
+    if (failure) throw failure;
+    return 0;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    await consumer.stop();
-    target.close();
+    for (const cleanup of cleanups.reverse()) await cleanup();
   }
-  return 0;
 }

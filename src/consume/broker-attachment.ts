@@ -2,11 +2,17 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
 import { connectAmqp } from '../amqp/connect-amqp.js';
 import { withCredentials } from '../core/amqp-endpoint.js';
+import { copyOptions, publishConfirmed } from './confirmed-publish.js';
 import { type ConsumedMessage, decodeMessage, REDELIVERIES_HEADER } from './consumed-message.js';
+import { createDeadLetterer } from './dead-letter.js';
+import type { DeadLetterTarget } from './dead-letter-target.js';
+import { isNotFound, QueueNotFoundError } from './queue-not-found-error.js';
 
 export interface AttachmentOptions {
   readonly node: { readonly id: string; readonly endpoint: string };
   readonly queue: string;
+  /** Where the queue's dead letters go (from the topology). */
+  readonly deadLetter: DeadLetterTarget;
   readonly credentials: AmqpCredentials;
   readonly prefetch: number;
   /** Handler failures a message may have before it is dead-lettered. */
@@ -21,10 +27,21 @@ export interface AttachmentOptions {
   readonly handle: (message: ConsumedMessage) => Promise<'ack' | 'hold' | 'requeue'>;
   /** Called once when the connection or channel is lost (not on `detach`). */
   readonly onLost: (reason: string) => void;
+  /** Called for each message sent to the dead-letter exchange, or that could not be (it went back to the queue). */
+  readonly onDeadLetter?: (report: DeadLetterReport) => void;
 }
 
-/** A message another consumer is processing waits this long before going back, so it does not spin. */
+export interface DeadLetterReport {
+  readonly messageId?: string;
+  readonly reason: string;
+  /** Why the copy did not reach the dead-letter exchange; absent when it did. */
+  readonly failure?: string;
+}
+
+/** A message going back to the queue waits this long first, so it does not spin. */
 const REQUEUE_PAUSE_MS = 1_000;
+/** Deadline for the broker's confirm of a copy (retry or dead letter); past it the original is requeued. */
+const COPY_CONFIRM_TIMEOUT_MS = 10_000;
 
 /** One broker's consumer: connection, channel, in-flight handlers. */
 export interface Attachment {
@@ -36,7 +53,9 @@ export interface Attachment {
  * Attaches a consumer to one broker: manual acks after the handler resolves;
  * a failed handler's message goes back to the queue as a copy with its
  * redelivery count raised (classic queues count nothing themselves), until
- * the limit, then to the dead-letter exchange.
+ * the limit, then to the dead-letter exchange, as does a message that cannot
+ * be decoded. Whatever fails after connecting closes the connection; a broker
+ * without the queue rejects with QueueNotFoundError.
  */
 export async function attach(options: AttachmentOptions): Promise<Attachment> {
   const { node, queue } = options;
@@ -50,91 +69,155 @@ export async function attach(options: AttachmentOptions): Promise<Attachment> {
     connectionName: `warren consumer ${node.id} ${queue}`,
     ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
   });
+  // Losses before the attachment exists are the attach's own failure, not `onLost`.
+  let attached = false;
+  let lostBeforeAttached: string | undefined;
   let detaching = false;
   let lost = false;
+  let closing: Promise<void> | undefined;
+  let close = async () => {
+    await connection.close().catch(() => undefined);
+  };
+  const closeOnce = () => {
+    closing ??= close();
+    return closing;
+  };
   const loseOnce = (reason: string) => {
-    if (detaching || lost) return;
+    if (!attached) lostBeforeAttached ??= reason;
+    if (!attached || detaching || lost) return;
     lost = true;
+    // A cancelled consumer or a closed channel can leave the connection open: close it here.
+    void closeOnce();
     options.onLost(reason);
   };
   connection.on('close', () => loseOnce('connection closed'));
-  let channel: ConfirmChannel;
   try {
-    channel = await connection.createConfirmChannel();
+    const channel = await connection.createConfirmChannel();
     channel.on('error', () => undefined);
     channel.on('close', () => loseOnce('channel closed'));
     await channel.prefetch(options.prefetch);
-  } catch (error) {
-    await connection.close().catch(() => undefined);
-    throw error;
-  }
-
-  let inFlight = 0;
-  let idle: (() => void) | undefined;
-  const onMessage = async (delivery: ConsumeMessage | null) => {
-    if (delivery === null) return loseOnce('consumer cancelled by the broker');
-    inFlight += 1;
+    const deliveries = handleDeliveries(channel, options, loseOnce);
+    let consumerTag: string;
     try {
-      const message = decodeMessage(node.id, delivery);
-      const verdict = await options.handle(message).catch(() => 'failed' as const);
-      if (verdict === 'ack') channel.ack(delivery);
-      else if (verdict === 'requeue') {
-        await new Promise((resolve) => setTimeout(resolve, REQUEUE_PAUSE_MS));
-        channel.nack(delivery, false, true);
-      } else if (verdict === 'failed') {
-        await retryOrDeadLetter(channel, queue, delivery, message, options.redeliveryLimit);
-      }
-    } catch {
-      // The channel died mid-ack: the broker redelivers the message to the next consumer.
-    } finally {
-      inFlight -= 1;
-      if (inFlight === 0) idle?.();
+      ({ consumerTag } = await channel.consume(queue, deliveries.onMessage, { noAck: false }));
+    } catch (error) {
+      throw isNotFound(error) ? new QueueNotFoundError(queue, node.id, { cause: error }) : error;
     }
-  };
-  const { consumerTag } = await channel.consume(queue, (delivery) => void onMessage(delivery), {
-    noAck: false,
-  });
-
-  return {
-    async detach() {
-      detaching = true;
+    if (lostBeforeAttached !== undefined) throw new Error(lostBeforeAttached);
+    attached = true;
+    close = async () => {
       await channel.cancel(consumerTag).catch(() => undefined);
-      if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
+      await deliveries.idle();
       // Channel first: its close waits for the acks ahead of it; closing only the
       // connection can overtake acks still queued on the channel.
       await channel.close().catch(() => undefined);
       await connection.close().catch(() => undefined);
+    };
+  } catch (error) {
+    await closeOnce();
+    throw error;
+  }
+  return {
+    async detach() {
+      detaching = true;
+      await closeOnce();
     },
   };
 }
 
-async function retryOrDeadLetter(
+/** Settles every delivery: ack, hold, requeue, a counted retry copy, or a dead letter. */
+function handleDeliveries(
   channel: ConfirmChannel,
-  queue: string,
-  delivery: ConsumeMessage,
-  message: ConsumedMessage,
-  redeliveryLimit: number,
-): Promise<void> {
-  if (message.redeliveries + 1 > redeliveryLimit) {
-    channel.nack(delivery, false, false); // to the queue's dead-letter exchange
-    return;
-  }
-  const headers = {
-    ...delivery.properties.headers,
-    [REDELIVERIES_HEADER]: message.redeliveries + 1,
-  };
-  try {
-    await new Promise<void>((resolve, reject) =>
-      channel.sendToQueue(
-        queue,
-        delivery.content,
-        { ...delivery.properties, headers, persistent: true },
-        (error) => (error ? reject(error) : resolve()),
-      ),
-    );
-    channel.ack(delivery);
-  } catch {
-    // Could not hand the copy back: leave the original to RabbitMQ, uncounted, rather than lose it.
+  options: AttachmentOptions,
+  loseOnce: (reason: string) => void,
+) {
+  const { node, queue } = options;
+  const deadLetter = createDeadLetterer(channel, {
+    queue,
+    target: options.deadLetter,
+    confirmTimeoutMs: COPY_CONFIRM_TIMEOUT_MS,
+  });
+  let inFlight = 0;
+  const idlers: (() => void)[] = [];
+
+  const requeueAfterPause = async (delivery: ConsumeMessage) => {
+    await new Promise((resolve) => setTimeout(resolve, REQUEUE_PAUSE_MS));
     channel.nack(delivery, false, true);
-  }
+  };
+
+  const toDeadLetter = async (delivery: ConsumeMessage, reason: string) => {
+    const published = await deadLetter(delivery, reason);
+    const messageId = delivery.properties.messageId as string | undefined;
+    options.onDeadLetter?.({
+      ...(typeof messageId === 'string' && { messageId }),
+      reason,
+      ...(published.outcome === 'failed' && { failure: published.reason }),
+    });
+    // Never lose it: a copy the broker did not confirm leaves the original on the queue.
+    if (published.outcome === 'confirmed') channel.ack(delivery);
+    else await requeueAfterPause(delivery);
+  };
+
+  const retry = async (delivery: ConsumeMessage, message: ConsumedMessage) => {
+    const headers = {
+      ...delivery.properties.headers,
+      [REDELIVERIES_HEADER]: message.redeliveries + 1,
+    };
+    const published = await publishConfirmed(
+      channel,
+      {
+        exchange: '',
+        routingKey: queue,
+        content: delivery.content,
+        options: copyOptions(delivery, headers),
+      },
+      COPY_CONFIRM_TIMEOUT_MS,
+    );
+    // Could not hand the copy back: leave the original to RabbitMQ, uncounted, rather than lose it.
+    if (published.outcome === 'confirmed') channel.ack(delivery);
+    else channel.nack(delivery, false, true);
+  };
+
+  const settle = async (delivery: ConsumeMessage) => {
+    const decoded = decodeMessage(node.id, delivery);
+    if (decoded.kind === 'undecodable') return toDeadLetter(delivery, decoded.reason);
+    const { message } = decoded;
+    const verdict = await options.handle(message).catch(() => 'failed' as const);
+    switch (verdict) {
+      case 'ack':
+        return channel.ack(delivery);
+      case 'hold':
+        return;
+      case 'requeue':
+        return requeueAfterPause(delivery);
+      case 'failed': {
+        const failures = message.redeliveries + 1;
+        if (failures > options.redeliveryLimit)
+          return toDeadLetter(delivery, `handler failed ${failures} times`);
+        return retry(delivery, message);
+      }
+      default: {
+        const unknown: never = verdict;
+        throw new Error(`unknown verdict ${String(unknown)}`);
+      }
+    }
+  };
+
+  return {
+    onMessage: (delivery: ConsumeMessage | null) => {
+      if (delivery === null) return loseOnce('consumer cancelled by the broker');
+      inFlight += 1;
+      settle(delivery)
+        .catch(() => {
+          // The channel died mid-ack: the broker redelivers the message to the next consumer.
+        })
+        .finally(() => {
+          inFlight -= 1;
+          if (inFlight === 0) for (const idle of idlers.splice(0)) idle();
+        });
+    },
+    /** Resolves once no handler is running. */
+    idle: () =>
+      inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idlers.push(resolve)),
+  };
 }

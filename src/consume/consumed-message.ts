@@ -18,36 +18,84 @@ export interface ConsumedMessage {
   readonly redeliveries: number;
   /** RabbitMQ's own flag: delivered before, e.g. to a consumer that died before acking. */
   readonly redelivered: boolean;
+  /** The AMQP timestamp (seconds), when it is a plausible one: absent otherwise. */
   readonly publishedAt?: string;
 }
 
-/** Decodes an AMQP delivery; a body that claims JSON but is not is handed over as text. */
-export function decodeMessage(node: string, message: ConsumeMessage): ConsumedMessage {
-  const { properties, fields, content } = message;
+/** What a delivery decodes to: a message for the handler, or why no handler can have it. */
+export type DecodedDelivery =
+  | { readonly kind: 'message'; readonly message: ConsumedMessage }
+  | { readonly kind: 'undecodable'; readonly reason: string };
+
+/** 9999-12-31T23:59:59Z: past it a timestamp is in ms or µs, not seconds (or not a date at all). */
+const LAST_FOUR_DIGIT_YEAR_SECONDS = 253_402_300_799;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes an AMQP delivery; total: it never throws. A body the handler could
+ * not be given (declared `application/json` but not UTF-8 or not JSON) is
+ * `undecodable`, for the consumer to dead-letter; a field that only informs
+ * (a timestamp that is not seconds since the epoch) is left out instead.
+ *
+ * @example
+ * const decoded = decodeMessage('b1', delivery);
+ * if (decoded.kind === 'message') console.log(decoded.message.body);
+ */
+export function decodeMessage(node: string, delivery: ConsumeMessage): DecodedDelivery {
+  const { properties, fields } = delivery;
+  const body = decodeBody(delivery);
+  if (body.kind === 'undecodable') return body;
   const headers = (properties.headers ?? {}) as Record<string, unknown>;
-  const text = content.toString('utf8');
-  let body: unknown = text;
-  if (properties.contentType === 'application/json') {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-  }
   const redeliveries = Number(headers[REDELIVERIES_HEADER] ?? 0);
+  const publishedAt = secondsToIso(properties.timestamp);
   return {
-    id:
-      typeof properties.messageId === 'string'
-        ? properties.messageId
-        : `${node}:${fields.deliveryTag}`,
-    hasMessageId: typeof properties.messageId === 'string',
-    node,
-    body,
-    headers,
-    redeliveries: Number.isInteger(redeliveries) && redeliveries > 0 ? redeliveries : 0,
-    redelivered: fields.redelivered,
-    ...(typeof properties.timestamp === 'number' && {
-      publishedAt: new Date(properties.timestamp * 1000).toISOString(),
-    }),
+    kind: 'message',
+    message: {
+      id:
+        typeof properties.messageId === 'string'
+          ? properties.messageId
+          : `${node}:${fields.deliveryTag}`,
+      hasMessageId: typeof properties.messageId === 'string',
+      node,
+      body: body.value,
+      headers,
+      redeliveries: Number.isInteger(redeliveries) && redeliveries > 0 ? redeliveries : 0,
+      redelivered: fields.redelivered,
+      ...(publishedAt !== undefined && { publishedAt }),
+    },
   };
+}
+
+function decodeBody(
+  delivery: ConsumeMessage,
+):
+  | { readonly kind: 'body'; readonly value: unknown }
+  | Extract<DecodedDelivery, { kind: 'undecodable' }> {
+  if (!isJson(delivery.properties.contentType)) {
+    return { kind: 'body', value: delivery.content.toString('utf8') };
+  }
+  let text: string;
+  try {
+    text = utf8.decode(delivery.content);
+  } catch {
+    return { kind: 'undecodable', reason: 'body is not valid UTF-8' };
+  }
+  try {
+    return { kind: 'body', value: JSON.parse(text) };
+  } catch {
+    return { kind: 'undecodable', reason: 'body is not valid JSON' };
+  }
+}
+
+/** `application/json`, in any case, with or without parameters such as `charset`. */
+function isJson(contentType: unknown): boolean {
+  if (typeof contentType !== 'string') return false;
+  return contentType.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
+}
+
+function secondsToIso(timestamp: unknown): string | undefined {
+  if (typeof timestamp !== 'number' || !Number.isInteger(timestamp)) return undefined;
+  if (timestamp < 0 || timestamp > LAST_FOUR_DIGIT_YEAR_SECONDS) return undefined;
+  return new Date(timestamp * 1000).toISOString();
 }

@@ -1,9 +1,12 @@
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
 import type { BrokerNode } from '../core/broker-node.js';
 import type { HealthRegistry } from '../registry/health-registry.js';
+import type { Topology } from '../topology/topology.js';
 import { type Attachment, attach } from './broker-attachment.js';
 import type { ConsumedMessage } from './consumed-message.js';
+import { deadLetterTargetOf } from './dead-letter-target.js';
 import type { DedupeStore } from './dedupe-store.js';
+import { QueueNotFoundError } from './queue-not-found-error.js';
 
 /** Where one broker's attachment is, in the manner of nats.js connection status. */
 export type AttachmentState =
@@ -25,11 +28,34 @@ export type ConsumerEvent =
       readonly delayMs: number;
       readonly reason: string;
     }
+  /** The broker has no such queue (404 on consume): retried with back-off, it may be declared later. */
+  | { readonly type: 'queue-missing'; readonly node: string; readonly queue: string }
+  /** A message that failed `redeliveryLimit` times or cannot be decoded went to the dead-letter exchange. */
+  | {
+      readonly type: 'dead-lettered';
+      readonly node: string;
+      readonly messageId?: string;
+      readonly reason: string;
+    }
+  /** Such a message could not be dead-lettered; it went back to the queue, to be tried again. */
+  | {
+      readonly type: 'dead-letter-failed';
+      readonly node: string;
+      readonly messageId?: string;
+      readonly reason: string;
+      readonly failure: string;
+    }
   | { readonly type: 'detached'; readonly node: string };
 
 export interface ConsumerOptions {
   readonly registry: Pick<HealthRegistry, 'listNodes'>;
   readonly queue: string;
+  /**
+   * The topology the brokers carry: `queue` must be declared in it with an
+   * `x-dead-letter-exchange`, where messages over the redelivery limit and
+   * messages that cannot be decoded go (with an `x-warren-dead-letter-reason` header).
+   */
+  readonly topology: Topology;
   /**
    * Resolve to ack; throw to have the message retried (up to `redeliveryLimit`),
    * then dead-lettered; resolve `'hold'` to leave it unacknowledged until the
@@ -85,13 +111,18 @@ interface Slot {
  * including draining, degraded and unhealthy ones (a draining broker must still
  * be emptied; an unhealthy one may still answer). Re-reads the registry
  * periodically and whenever a connection is lost; reconnects each broker with
- * capped exponential back-off and full jitter, so a returning broker is not stormed.
+ * capped exponential back-off and full jitter, so a returning broker is not
+ * stormed. A broker without the queue emits `queue-missing` and is retried the same way.
+ *
+ * Throws QueueNotInTopologyError when the topology does not declare `queue`,
+ * NoDeadLetterExchangeError when it gives the queue nowhere to dead-letter.
  *
  * @example
- * const consumer = createConsumer({ registry, queue: 'tasks', credentialsFor: async () => creds, handler: async (m) => work(m.body) });
+ * const consumer = createConsumer({ registry, queue: 'tasks', topology: defaultTopology, credentialsFor: async () => creds, handler: async (m) => work(m.body) });
  * process.on('SIGTERM', () => void consumer.stop());
  */
 export function createConsumer(options: ConsumerOptions): Consumer {
+  const deadLetter = deadLetterTargetOf(options.topology, options.queue);
   const random = options.random ?? Math.random;
   const backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
   const reconcileMs = options.reconcileIntervalMs ?? 10_000;
@@ -130,6 +161,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       const attachment = await attach({
         node: slot.node,
         queue: options.queue,
+        deadLetter,
         credentials,
         prefetch: options.prefetch ?? 10,
         redeliveryLimit: options.redeliveryLimit ?? 5,
@@ -142,6 +174,12 @@ export function createConsumer(options: ConsumerOptions): Consumer {
           retry(slot, reason);
           scheduleReconcile(0);
         },
+        onDeadLetter: ({ failure, ...report }) =>
+          emit(
+            failure === undefined
+              ? { type: 'dead-lettered', node: slot.node.id, ...report }
+              : { type: 'dead-letter-failed', node: slot.node.id, ...report, failure },
+          ),
       });
       if (stopped || slots.get(slot.node.id) !== slot) {
         await attachment.detach();
@@ -152,6 +190,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       slot.state = { state: 'consuming', since: Date.now() };
       emit({ type: 'attached', node: slot.node.id });
     } catch (error) {
+      if (error instanceof QueueNotFoundError)
+        emit({ type: 'queue-missing', node: slot.node.id, queue: options.queue });
       retry(slot, (error as Error).message);
     }
   };

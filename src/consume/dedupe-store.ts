@@ -32,7 +32,7 @@ export interface DedupeStore {
   release(key: DedupeKey): Promise<void>;
 }
 
-/** What a store keeps per key; `expiresAt` is epoch ms, compared by the store since nothing deletes expired records. */
+/** What a store keeps per key; `expiresAt` is epoch ms, compared by the store: deletion of expired records (DynamoDB TTL) may come days late, or never. */
 export interface DedupeRecord {
   readonly status: 'in-progress' | 'done';
   readonly owner: string;

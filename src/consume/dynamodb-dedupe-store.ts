@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoDbCalls } from '../registry/dynamodb-call.js';
-import { REGISTRY_KEYS } from '../registry/registry-table.js';
+import { REGISTRY_KEYS, REGISTRY_TTL_ATTRIBUTE } from '../registry/registry-table.js';
 import { buildUpdate } from '../registry/update-expression.js';
 import {
   assertDedupeKey,
@@ -39,7 +39,10 @@ export interface DynamoDbDedupeStoreOptions {
 
 /**
  * A DedupeStore on DynamoDB conditional writes. Expiry is an `expiresAt`
- * attribute the conditions compare, so it needs neither TTL nor transactions.
+ * attribute the conditions compare, so correctness needs neither TTL nor
+ * transactions; every write also sets the table's TTL attribute
+ * (`REGISTRY_TTL_ATTRIBUTE`, epoch seconds) so DynamoDB deletes the record
+ * once expired, typically within days, and the table does not grow forever.
  *
  * @example
  * const store = new DynamoDbDedupeStore({ client: documentClient, tableName: 'warren-registry' });
@@ -66,12 +69,14 @@ export class DynamoDbDedupeStore implements DedupeStore {
     assertWindow(now, leaseMs, 'leaseMs');
     // Tells our own write apart when the SDK retried it after a lost response and the retry failed the condition.
     const claimId = randomUUID();
+    const expiresAt = now.getTime() + leaseMs;
     const update = buildUpdate({
       set: {
         status: 'in-progress',
         owner: this.owner,
         claimId,
-        expiresAt: now.getTime() + leaseMs,
+        expiresAt,
+        [REGISTRY_TTL_ATTRIBUTE]: deletableAfter(expiresAt),
       },
       condition: {
         expression: 'attribute_not_exists(#pk) OR #expiresAt < :now',
@@ -100,8 +105,9 @@ export class DynamoDbDedupeStore implements DedupeStore {
   async complete(key: DedupeKey, now: Date, retainMs: number): Promise<void> {
     assertDedupeKey(key);
     assertWindow(now, retainMs, 'retainMs');
+    const expiresAt = now.getTime() + retainMs;
     const update = buildUpdate({
-      set: { status: 'done', expiresAt: now.getTime() + retainMs },
+      set: { status: 'done', expiresAt, [REGISTRY_TTL_ATTRIBUTE]: deletableAfter(expiresAt) },
       // Ownership alone, not status: a complete the SDK retried after a lost response must not read as a loss.
       condition: ownedBy(this.owner),
     });
@@ -138,6 +144,14 @@ function itemKey(key: DedupeKey): Record<string, string> {
     [REGISTRY_KEYS.partitionKey]: `${DEDUPE_PARTITION_PREFIX}${key.messageId}`,
     [REGISTRY_KEYS.sortKey]: key.scope,
   };
+}
+
+/**
+ * The TTL value for a record that expires at `expiresAtMs`: the next whole
+ * second after it, so DynamoDB never deletes a record while it still counts.
+ */
+function deletableAfter(expiresAtMs: number): number {
+  return Math.floor(expiresAtMs / 1000) + 1;
 }
 
 function ownedBy(owner: string) {

@@ -1,5 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseTopology } from '../topology/load-topology.js';
+import type { Topology } from '../topology/topology.js';
 
 /** What a running local fleet publishes about itself in `<data-dir>/fleet.json`, for the CLI and tests. */
 export interface FleetDescription {
@@ -9,6 +11,8 @@ export interface FleetDescription {
   readonly apiUrl: string;
   readonly registry: { readonly endpoint: string; readonly tableName: string };
   readonly probeIntervalMs: number;
+  /** What every broker carries (the probe queue included): consumers find dead-letter exchanges here. */
+  readonly topology: Topology;
   readonly brokers: readonly FleetBrokerDescription[];
 }
 
@@ -46,8 +50,9 @@ const stateFile = (dataDir: string) => join(dataDir, 'fleet.json');
 /** Takes the data directory for this process; a lock left by a dead process is taken over. */
 export async function claimDataDir(dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
-  const previous = await readFleetState(dataDir);
-  if (previous?.pid !== undefined && previous.pid !== process.pid && isAlive(previous.pid)) {
+  // Only the pid counts here: a stale file with an unusable topology must not block a new fleet.
+  const previous = (await readStateDocument(dataDir)) as { pid?: unknown } | undefined;
+  if (typeof previous?.pid === 'number' && previous.pid !== process.pid && isAlive(previous.pid)) {
     throw new DataDirInUseError(dataDir, previous.pid);
   }
   await writeFile(stateFile(dataDir), `${JSON.stringify({ pid: process.pid, dataDir })}\n`);
@@ -57,12 +62,26 @@ export async function writeFleetState(description: FleetDescription): Promise<vo
   await writeFile(stateFile(description.dataDir), `${JSON.stringify(description, null, 2)}\n`);
 }
 
-/** The fleet running (or that last ran) in `dataDir`, if any. */
+/**
+ * The fleet running (or that last ran) in `dataDir`, if any. Its topology, when
+ * recorded, is validated: an unusable one throws TopologyError naming the file.
+ */
 export async function readFleetState(
   dataDir: string,
 ): Promise<Partial<FleetDescription> | undefined> {
+  const document = await readStateDocument(dataDir);
+  if (document === undefined) return undefined;
+  const { topology, ...rest } = document;
+  if (topology === undefined) return rest;
+  return { ...rest, topology: parseTopology(topology, stateFile(dataDir)) };
+}
+
+async function readStateDocument(
+  dataDir: string,
+): Promise<(Omit<Partial<FleetDescription>, 'topology'> & { topology?: unknown }) | undefined> {
   try {
-    return JSON.parse(await readFile(stateFile(dataDir), 'utf8')) as Partial<FleetDescription>;
+    const document: unknown = JSON.parse(await readFile(stateFile(dataDir), 'utf8'));
+    return typeof document === 'object' && document !== null ? document : undefined;
   } catch {
     return undefined;
   }

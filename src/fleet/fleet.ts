@@ -164,6 +164,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       apiUrl: api.url,
       registry: { endpoint: db.endpoint, tableName },
       probeIntervalMs,
+      topology,
       brokers,
     };
     await writeFleetState(description);

@@ -15,3 +15,10 @@ export const REGISTRY_KEYS = {
 } as const;
 
 export const DEFAULT_REGISTRY_TABLE_NAME = 'warren-registry';
+
+/**
+ * Attribute holding when an item may be deleted, in epoch seconds: the table's
+ * DynamoDB TTL attribute. Dedupe records carry it; broker and lease items never
+ * do, so they never expire.
+ */
+export const REGISTRY_TTL_ATTRIBUTE = 'expiresAtEpochSeconds';

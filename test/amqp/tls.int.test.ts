@@ -8,6 +8,7 @@ import { checkAlarms } from '../../src/prober/check-alarms.js';
 import { DEFAULT_PROBE_OPTIONS, probeBroker } from '../../src/prober/probe-broker.js';
 import { createAmqpBrokerPool } from '../../src/publish/amqp-broker-pool.js';
 import type { OutgoingMessage } from '../../src/publish/broker-pool.js';
+import { defaultTopology } from '../../src/topology/load-topology.js';
 import { brokerNode } from '../support/broker-node.js';
 import { eventually } from '../support/eventually.js';
 import { startTlsBroker, type TlsBroker } from '../support/tls-broker.js';
@@ -166,6 +167,7 @@ describe('publishing and consuming over amqps', () => {
         }),
       },
       queue: 'tasks',
+      topology: defaultTopology,
       credentialsFor: async () => credentials(),
       caCertPem: broker.caCertPem,
       handler: async (consumed) => {

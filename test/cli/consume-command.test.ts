@@ -25,6 +25,8 @@ describe('parseConsumeArgs', () => {
         'warren-registry',
         '--ca-file',
         'fleet-ca.pem',
+        '--topology',
+        'definitions.json',
       ]),
     ).toEqual({
       queue: 'events.all',
@@ -32,6 +34,7 @@ describe('parseConsumeArgs', () => {
       ack: false,
       prefetch: 50,
       caFile: 'fleet-ca.pem',
+      topologyFile: 'definitions.json',
       target: { table: 'warren-registry' },
     });
   });
@@ -48,6 +51,9 @@ describe('parseConsumeArgs', () => {
     [['tasks', '--bogus']],
     [['tasks', '--ca-file', '']],
     [['tasks', '--ca-file']],
+    [['tasks', '--topology', '']],
+    [['tasks', '--topology']],
+    [['tasks', '--topology', 'definitions.json', '--data-dir', '.warren']],
   ])('refuses %j with a UsageError', (args) => {
     expect(() => parseConsumeArgs(args)).toThrow(UsageError);
   });

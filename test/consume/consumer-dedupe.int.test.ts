@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Consumer, createConsumer } from '../../src/consume/create-consumer.js';
 import { DynamoDbDedupeStore } from '../../src/consume/dynamodb-dedupe-store.js';
+import { defaultTopology } from '../../src/topology/load-topology.js';
 import { purgeEverywhere, withChannel } from '../support/amqp.js';
 import { eventually } from '../support/eventually.js';
 import { brokerUrls, credentials } from '../support/publishing.js';
@@ -41,6 +42,7 @@ describe('consumers with de-duplication', () => {
       const consumer = createConsumer({
         registry,
         queue: 'tasks',
+        topology: defaultTopology,
         credentialsFor: async () => credentials,
         reconcileIntervalMs: 500,
         dedupe: {

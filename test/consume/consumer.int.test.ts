@@ -3,6 +3,8 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { connectAmqp } from '../../src/amqp/connect-amqp.js';
 import type { ConsumedMessage } from '../../src/consume/consumed-message.js';
 import { type Consumer, createConsumer } from '../../src/consume/create-consumer.js';
+import { DEAD_LETTER_REASON_HEADER } from '../../src/consume/dead-letter.js';
+import { defaultTopology } from '../../src/topology/load-topology.js';
 import { drain, purgeEverywhere, withChannel } from '../support/amqp.js';
 import { eventually } from '../support/eventually.js';
 import { sustainedLoad } from '../support/load.js';
@@ -48,6 +50,7 @@ function consumerOf(
   const consumer = createConsumer({
     registry,
     queue: 'tasks',
+    topology: defaultTopology,
     handler,
     credentialsFor: async () => credentials,
     reconcileIntervalMs: 500,
@@ -84,7 +87,7 @@ describe('createConsumer against real brokers', () => {
     expect(received[0]?.body).toEqual({ n: 1 });
   });
 
-  it('dead-letters a poison message after the redelivery limit, each failure counted', async () => {
+  it('dead-letters a poison message after the redelivery limit, each failure counted, with the reason in a header', async () => {
     await purgeEverywhere(
       brokerUrls().map((b) => b.url),
       'tasks',
@@ -107,14 +110,23 @@ describe('createConsumer against real brokers', () => {
     await publishDirect(local('b1').url, 'tasks', ['poison-1'], { poison: true });
 
     const dead = await eventually(async () => {
-      const found = await withChannel(local('b1').url, (channel) =>
-        drain(channel, 'warren.dead-letter'),
-      );
+      const found = await withChannel(local('b1').url, async (channel) => {
+        const message = await channel.get('warren.dead-letter', { noAck: true });
+        return message === false ? [] : [message];
+      });
       if (found.length === 0) throw new Error('not dead-lettered yet');
       return found;
     });
-    expect(dead).toEqual([JSON.stringify({ poison: true })]);
+    expect(dead.map((m) => m.content.toString())).toEqual([JSON.stringify({ poison: true })]);
+    expect(dead[0]?.properties.messageId).toBe('poison-1');
+    expect(dead[0]?.properties.headers).toMatchObject({
+      [DEAD_LETTER_REASON_HEADER]: 'handler failed 4 times',
+      'x-warren-dead-letter-queue': 'tasks',
+    });
     expect(attempts).toEqual([0, 1, 2, 3]);
+    expect(
+      await withChannel(local('b1').url, (channel) => drain(channel, 'warren.dead-letter')),
+    ).toEqual([]);
   });
 
   it('finishes in-flight handlers on stop and leaves nothing unacknowledged', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Consumer, createConsumer } from '../../src/consume/create-consumer.js';
 import { runProbeRound } from '../../src/prober/probe-round.js';
+import { defaultTopology } from '../../src/topology/load-topology.js';
 import { purgeEverywhere, withChannel } from '../support/amqp.js';
 import { eventually } from '../support/eventually.js';
 import { sustainedLoad } from '../support/load.js';
@@ -36,6 +37,7 @@ describe('the drain runbook', () => {
     const consumer = createConsumer({
       registry,
       queue: 'tasks',
+      topology: defaultTopology,
       prefetch: 5,
       credentialsFor: async () => credentials,
       reconcileIntervalMs: 500,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import {
   createMemoryDedupeStore,
@@ -12,6 +13,7 @@ import {
 import { DynamoDbDedupeStore } from '../../src/consume/dynamodb-dedupe-store.js';
 import { findFreePorts } from '../../src/fleet/free-ports.js';
 import { createDynamoDbClients } from '../../src/registry/dynamodb-client.js';
+import { REGISTRY_TTL_ATTRIBUTE } from '../../src/registry/registry-table.js';
 import { freshRegistry } from '../support/registry.js';
 
 const T0 = Date.parse('2026-11-26T12:00:00.000Z');
@@ -206,6 +208,41 @@ describe('DynamoDbDedupeStore', () => {
     expect(lost).toBeGreaterThan(1);
     expect(await b.claim(key, at(1), LEASE_MS)).toBe('in-progress');
     await a.complete(key, at(2), RETAIN_MS);
+  });
+
+  it('writes the TTL attribute on claim and complete: epoch seconds, the next second after the record expires', async () => {
+    const { a, clients, tableName } = await consumers();
+    const key = newKey();
+    const ttlOf = async () => {
+      const { Item } = await clients.documentClient.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: `dedupe#${key.messageId}`, sk: key.scope },
+          ConsistentRead: true,
+        }),
+      );
+      return Item?.[REGISTRY_TTL_ATTRIBUTE];
+    };
+
+    // 12:00:00.250 + 1 000 ms lease: expires 12:00:01.250, deletable from 12:00:02.
+    await a.claim(key, at(250), LEASE_MS);
+    expect(await ttlOf()).toBe(Math.floor(T0 / 1000) + 2);
+    // 12:00:00.500 + 10 000 ms: done until 12:00:10.500, deletable from 12:00:11.
+    await a.complete(key, at(500), RETAIN_MS);
+    expect(await ttlOf()).toBe(Math.floor(T0 / 1000) + 11);
+    // On a whole second the record still counts through that ms, so the TTL is the second after.
+    await a.complete(key, at(0), RETAIN_MS);
+    expect(await ttlOf()).toBe(Math.floor(T0 / 1000) + 11);
+  });
+
+  it('treats an expired record DynamoDB has not deleted yet as absent', async () => {
+    const { a, b } = await consumers();
+    const key = newKey();
+    await a.claim(key, at(0), LEASE_MS);
+    await a.complete(key, at(0), RETAIN_MS);
+
+    expect(await b.claim(key, at(RETAIN_MS - 1), LEASE_MS)).toBe('done');
+    expect(await b.claim(key, at(RETAIN_MS + 1), LEASE_MS)).toBe('claimed');
   });
 
   it('reports an unreachable DynamoDB as DedupeStoreUnavailableError', async () => {

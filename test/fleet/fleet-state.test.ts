@@ -2,9 +2,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claimDataDir, DataDirInUseError, releaseDataDir } from '../../src/fleet/fleet-state.js';
+import {
+  claimDataDir,
+  DataDirInUseError,
+  readFleetState,
+  releaseDataDir,
+} from '../../src/fleet/fleet-state.js';
+import { defaultTopology, TopologyError } from '../../src/topology/load-topology.js';
 
-describe('claimDataDir', () => {
+describe('claimDataDir and readFleetState', () => {
   let dataDir = '';
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'warren-state-'));
@@ -35,5 +41,44 @@ describe('claimDataDir', () => {
     await claimDataDir(dataDir);
     await releaseDataDir(dataDir);
     await expect(readFile(join(dataDir, 'fleet.json'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('takes over a lock left by a dead process even when its topology is unusable', async () => {
+    const broken = { pid: 2 ** 22 + 1, dataDir, topology: { queues: [{ name: '' }] } };
+    await writeFile(join(dataDir, 'fleet.json'), JSON.stringify(broken));
+
+    await claimDataDir(dataDir);
+  });
+
+  it('reads back the topology the fleet recorded, validated', async () => {
+    await writeFile(
+      join(dataDir, 'fleet.json'),
+      JSON.stringify({ pid: process.pid, dataDir, topology: { queues: [{ name: 'tasks' }] } }),
+    );
+
+    const state = await readFleetState(dataDir);
+
+    expect(state?.topology?.queues).toEqual([
+      { name: 'tasks', vhost: '/', durable: true, auto_delete: false, arguments: {} },
+    ]);
+  });
+
+  it('round-trips the default topology', async () => {
+    await writeFile(
+      join(dataDir, 'fleet.json'),
+      JSON.stringify({ pid: process.pid, dataDir, topology: defaultTopology }),
+    );
+
+    expect((await readFleetState(dataDir))?.topology).toEqual(defaultTopology);
+  });
+
+  it('refuses a recorded topology that is not valid, naming fleet.json', async () => {
+    await writeFile(
+      join(dataDir, 'fleet.json'),
+      JSON.stringify({ pid: process.pid, dataDir, topology: { queues: [{ name: 'amq.x' }] } }),
+    );
+
+    await expect(readFleetState(dataDir)).rejects.toBeInstanceOf(TopologyError);
+    await expect(readFleetState(dataDir)).rejects.toThrow(join(dataDir, 'fleet.json'));
   });
 });
