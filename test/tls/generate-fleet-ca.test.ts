@@ -18,7 +18,7 @@ function openssl(cwd: string, ...args: string[]): string {
   });
 }
 
-/** A broker certificate issued the way the broker boot script issues its own. */
+/** A leaf signed by openssl with the CA: the CA works for any X.509 tool, not only the issuer. */
 function issueLeafWithOpenssl(dir: string, ca: FleetCa): X509Certificate {
   writeFileSync(join(dir, 'ca.pem'), ca.certificatePem);
   writeFileSync(join(dir, 'ca.key'), ca.privateKeyPem, { mode: 0o600 });
