@@ -201,7 +201,10 @@ describe('publishing and consuming over amqps', () => {
       );
 
       expect(outcomes).toEqual([
-        { ok: false, reason: expect.stringMatching(/^connect: .*TLS certificate rejected: /) },
+        {
+          ok: false,
+          failure: { kind: 'connect', detail: expect.stringMatching(/TLS certificate rejected: /) },
+        },
       ]);
     } finally {
       await pool.close();

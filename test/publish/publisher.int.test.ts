@@ -141,8 +141,8 @@ describe('the publisher against real brokers', () => {
     );
 
     expect(results).toEqual([
-      { id: 'a', status: 'failed', error: expect.any(String) },
-      { id: 'b', status: 'failed', error: expect.any(String) },
+      { id: 'a', status: 'failed', code: expect.any(String), error: expect.any(String) },
+      { id: 'b', status: 'failed', code: expect.any(String), error: expect.any(String) },
     ]);
   });
 
