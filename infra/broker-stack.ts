@@ -20,13 +20,20 @@ import {
   UserData,
   Volume,
 } from 'aws-cdk-lib/aws-ec2';
-import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  InstanceProfile,
+  ManagedPolicy,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { assertNodeId } from '../src/core/node-id.js';
+import { BROKER_TAG } from '../src/tls/instance-directory.js';
 import type { Topology } from '../src/topology/topology.js';
 import { renderBootScript } from './broker/boot-script.js';
 import { addBrokerAlarms } from './broker-alarms.js';
@@ -35,8 +42,8 @@ import { addBrokerAlarms } from './broker-alarms.js';
 export const UBUNTU_AMI_PARAMETER =
   '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id';
 
-/** Tag on every resource of a broker stack, valued with the broker id. */
-export const BROKER_TAG = 'warren:broker';
+/** Tag on every resource of a broker stack, valued with the broker id; the certificate issuer requires it. */
+export { BROKER_TAG };
 
 /** Ports a broker serves; nothing else is open. */
 export const BROKER_PORTS = { amqps: 5671, managementHttps: 15671 } as const;
@@ -52,7 +59,10 @@ export interface BrokerStackProps extends StackProps {
   /** Allowed AMQPS and the management API (15671). */
   readonly proberSecurityGroup: ISecurityGroup;
   readonly credentialsSecret: ISecret;
-  readonly certificateAuthoritySecret: ISecret;
+  /** Signs the broker's CSR (the registry stack's issuer); the broker may only invoke its URL. */
+  readonly certificateIssuer: IFunction;
+  /** The issuer's function URL (AWS_IAM auth). */
+  readonly certificateIssuerUrl: string;
   /** Service token of `Custom::WarrenBroker` (the registry stack's registration function). */
   readonly registrationFunction: IFunction;
   readonly alarmTopic: ITopic;
@@ -118,7 +128,15 @@ export class BrokerStack extends Stack {
       ],
     });
     props.credentialsSecret.grantRead(role);
-    props.certificateAuthoritySecret.grantRead(role);
+    // No read of the CA secret: the broker sends a CSR signed with this role, and the
+    // issuer certifies only this instance's own address. Its key never leaves the instance.
+    props.certificateIssuer.grantInvokeUrl(role);
+    // Named like its role, so the issuer can tell the instance's own role from any other
+    // role a session could be named after the instance on.
+    const instanceProfile = new InstanceProfile(this, 'InstanceProfile', {
+      role,
+      instanceProfileName: role.roleName,
+    });
     // The instance attaches its own data volume at boot, so a replacement instance can take it over.
     role.addToPolicy(
       new PolicyStatement({
@@ -147,7 +165,7 @@ export class BrokerStack extends Stack {
       vpcSubnets: { subnets: [subnet] },
       instanceType: new InstanceType(props.instanceType),
       machineImage: MachineImage.resolveSsmParameterAtLaunch(UBUNTU_AMI_PARAMETER),
-      role,
+      instanceProfile,
       securityGroup,
       requireImdsv2: true,
       detailedMonitoring: true,
@@ -161,7 +179,7 @@ export class BrokerStack extends Stack {
           erlangMajor: props.erlangMajor,
           dataVolumeId: dataVolume.volumeId,
           credentialsSecretArn: props.credentialsSecret.secretArn,
-          caSecretArn: props.certificateAuthoritySecret.secretArn,
+          certificateIssuerUrl: props.certificateIssuerUrl,
           topology: props.topology,
           logGroupName: logGroup.logGroupName,
         }),

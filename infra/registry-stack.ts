@@ -14,12 +14,14 @@ import {
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ENV } from '../src/config.js';
 import { DEFAULT_REGISTRY_TABLE_NAME, REGISTRY_KEYS } from '../src/registry/registry-table.js';
+import { CERTIFICATE_ISSUER_ENV } from '../src/tls/certificate-issuer-config.js';
 import { WarrenFunction } from './warren-function.js';
 
 /** SSM parameter holding the fleet CA certificate (public), for consumers and operators to trust. */
@@ -41,7 +43,9 @@ export interface RegistryStackProps extends StackProps {
  * warren's long-lived state: the DynamoDB health registry (the prober writes it,
  * publishers read it), the brokers' AMQP credentials, and the fleet's private
  * certificate authority; plus the function through which broker stacks join
- * and leave the registry.
+ * and leave the registry, and the certificate issuer, the only code that reads
+ * the CA key: brokers send it a CSR and get a certificate for the instance
+ * they are, so no broker can mint a certificate for another.
  *
  * The table outlives the stack (retained, deletion-protected, point-in-time
  * recovery) because it holds operator decisions (admin states such as
@@ -57,12 +61,16 @@ export class RegistryStack extends Stack {
   public readonly table: ITableV2;
   /** JSON `{ "username", "password" }`: the one RabbitMQ user of every broker. */
   public readonly credentialsSecret: ISecret;
-  /** JSON `{ "certificatePem", "privateKeyPem" }`: read only by brokers, to issue their certificates. */
+  /** JSON `{ "certificatePem", "privateKeyPem" }`: read only by the CA custom resource and the certificate issuer. */
   public readonly certificateAuthoritySecret: ISecret;
   /** The fleet CA's certificate (PEM), which clients trust for AMQPS and the management API. */
   public readonly certificateAuthorityPem: string;
   /** Service token of `Custom::WarrenBroker`: registers a broker, and retires it on delete. */
   public readonly registrationFunction: IFunction;
+  /** Signs broker CSRs; brokers call it through `certificateIssuerUrl` (grant them `grantInvokeUrl`). */
+  public readonly certificateIssuer: IFunction;
+  /** The issuer's function URL (AWS_IAM auth): POST `{"csrPem"}` signed with SigV4, service `lambda`. */
+  public readonly certificateIssuerUrl: string;
 
   constructor(scope: Construct, id: string, props: RegistryStackProps = {}) {
     super(scope, id, props);
@@ -101,13 +109,13 @@ export class RegistryStack extends Stack {
     // Starts as a placeholder; the custom resource below writes the CA into it once.
     this.certificateAuthoritySecret = new Secret(this, 'CertificateAuthority', {
       description:
-        'warren: fleet certificate authority (brokers issue their TLS certificates with it)',
+        'warren: fleet certificate authority (the certificate issuer signs broker TLS certificates with it)',
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.certificateAuthoritySecret).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
       reason:
-        'A CA key is not a password: brokers renew their certificates from it daily; replacing the CA is a documented manual procedure',
+        'A CA key is not a password: the certificate issuer signs broker certificates with it daily; replacing the CA is a documented manual procedure',
     });
     const caFunction = new WarrenFunction(this, 'FleetCaFunction', {
       name: 'fleet-ca',
@@ -128,6 +136,31 @@ export class RegistryStack extends Stack {
       description: "warren: fleet CA certificate (PEM) that brokers' TLS certificates chain to",
       stringValue: this.certificateAuthorityPem,
     });
+
+    // Brokers never read the CA key: they send a CSR to this function, which alone can.
+    const issuer = new WarrenFunction(this, 'CertificateIssuerFunction', {
+      name: 'certificate-issuer',
+      description:
+        'warren: signs a broker CSR with the fleet CA for the calling instance private IP and DNS name',
+      // More memory is more CPU for node-forge's RSA signature (pure JavaScript).
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      environment: {
+        [CERTIFICATE_ISSUER_ENV.caSecretArn]: this.certificateAuthoritySecret.secretArn,
+      },
+    });
+    this.certificateAuthoritySecret.grantRead(issuer);
+    issuer.addToRolePolicy(
+      new PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }),
+    );
+    Validations.of(issuer).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'ec2:DescribeInstances supports no resource-level permissions',
+    });
+    // AWS_IAM: Lambda verifies the SigV4 signature and hands the caller's session ARN to the function.
+    const issuerUrl = issuer.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+    this.certificateIssuer = issuer;
+    this.certificateIssuerUrl = issuerUrl.url;
 
     const registration = new WarrenFunction(this, 'RegistrationFunction', {
       name: 'broker-registration',

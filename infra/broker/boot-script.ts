@@ -19,8 +19,8 @@ export interface BrokerBootOptions {
   readonly dataVolumeId: string;
   /** Secret holding `{"username","password"}` for the one RabbitMQ user. */
   readonly credentialsSecretArn: string;
-  /** Secret holding the fleet CA as `{"certificatePem","privateKeyPem"}`. */
-  readonly caSecretArn: string;
+  /** Function URL of the certificate issuer, which signs the broker's CSR. */
+  readonly certificateIssuerUrl: string;
   /** Imported at boot, with the probe queue added. */
   readonly topology: Topology;
   /** Log group the CloudWatch agent ships RabbitMQ's and the boot script's logs to. */

@@ -21,7 +21,7 @@ export interface BrokerFilesOptions {
   readonly rabbitmqVersion: string;
   readonly erlangMajor: number;
   readonly credentialsSecretArn: string;
-  readonly caSecretArn: string;
+  readonly certificateIssuerUrl: string;
   readonly topology: Topology;
   readonly logGroupName: string;
 }
@@ -90,7 +90,7 @@ export function brokerFiles(options: BrokerFilesOptions): BrokerFile[] {
       mode: '0755',
       content: bashScript(
         'Issues or renews the broker TLS certificate (warren).',
-        { REGION: region, CA_SECRET_ARN: options.caSecretArn, TLS_DIR: BROKER_TLS_DIR },
+        { REGION: region, ISSUER_URL: options.certificateIssuerUrl, TLS_DIR: BROKER_TLS_DIR },
         scriptBody('warren-issue-certificate.sh'),
       ),
     },

@@ -23,7 +23,7 @@ export interface FunctionUrlResult {
   readonly body: string;
 }
 
-/** The success body: the certificate and the CA it chains to, both PEM. */
+/** The success body: the certificate and the CA it chains to, both PEM with LF line ends. */
 export interface IssuedCertificateBody {
   readonly certificatePem: string;
   readonly caCertificatePem: string;
@@ -133,7 +133,8 @@ export function createCertificateIssuerHandler(
     });
     return {
       certificatePem: issued.certificatePem,
-      caCertificatePem: ca.ca.certificatePem,
+      // The fleet CA made by node-forge has CRLF line ends; brokers' tools expect LF.
+      caCertificatePem: ca.ca.certificatePem.replaceAll('\r\n', '\n'),
       notAfter: issued.notAfter.toISOString(),
       subjectAltNames,
     };

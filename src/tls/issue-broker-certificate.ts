@@ -117,10 +117,10 @@ export function issueBrokerCertificate(options: BrokerCertificateOptions): Issue
     sha256WithRsa,
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\u0000${signature}`),
   ]);
-  const certificatePem = forge.pem.encode({
-    type: 'CERTIFICATE',
-    body: asn1.toDer(certificate).getBytes(),
-  });
+  // forge ends PEM lines with CRLF; brokers' tools expect LF.
+  const certificatePem = forge.pem
+    .encode({ type: 'CERTIFICATE', body: asn1.toDer(certificate).getBytes() })
+    .replaceAll('\r\n', '\n');
 
   const issued = new X509Certificate(certificatePem);
   const issuer = new X509Certificate(options.ca.certificatePem);

@@ -18,6 +18,13 @@ function userDataText(template: Template): string {
   return parts.filter((part): part is string => typeof part === 'string').join('');
 }
 
+/** Every statement of the stack's inline policies (the broker role's). */
+function brokerStatements(template: Template): Record<string, unknown>[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as Record<string, unknown>[],
+  );
+}
+
 describe('BrokerStack', () => {
   const template = broker('b1');
 
@@ -115,16 +122,53 @@ describe('BrokerStack', () => {
     expect(script).toContain('b1');
   });
 
-  it('may read the credentials and CA secrets and attach only its own tagged volume', () => {
-    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
-    const statements = policies.flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement as Record<string, unknown>[],
+  it('may read the credentials secret and attach only its own tagged volume', () => {
+    const statements = brokerStatements(template);
+    const reads = statements.filter((statement) =>
+      [statement.Action].flat().includes('secretsmanager:GetSecretValue'),
     );
-    const actions = statements.flatMap((statement) => [statement.Action].flat());
-    expect(actions).toContain('secretsmanager:GetSecretValue');
+    expect(reads).toHaveLength(1);
+    expect(JSON.stringify(reads[0]?.Resource)).toContain('AmqpCredentials');
     const attach = statements.find((statement) => statement.Action === 'ec2:AttachVolume');
     expect(attach?.Condition).toEqual({
       StringEquals: { 'aws:ResourceTag/warren:broker': 'b1' },
+    });
+  });
+
+  it('cannot read the fleet CA: no statement reaches the CA secret, its certificate comes from the issuer', () => {
+    const text = JSON.stringify(brokerStatements(template));
+    expect(text).not.toContain('CertificateAuthority');
+    expect(userDataText(template)).not.toMatch(/CA_SECRET|secretsmanager get-secret-value[^\n]*CA/);
+    expect(userDataText(template)).toContain("ISSUER_URL='");
+  });
+
+  it("may invoke the certificate issuer's function URL, with IAM auth, and nothing else in Lambda", () => {
+    const lambda = brokerStatements(template).filter((statement) =>
+      [statement.Action].flat().some((action) => String(action).startsWith('lambda:')),
+    );
+    expect(lambda).toEqual([
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunctionUrl',
+        Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
+      }),
+      // Function URLs also need InvokeFunction, limited to calls that come through the URL.
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': true } },
+      }),
+    ]);
+    for (const statement of lambda) {
+      expect(JSON.stringify(statement.Resource)).toContain('CertificateIssuerFunction');
+    }
+  });
+
+  it('names its instance profile after its role, so the issuer can tell the instance role from any other', () => {
+    const [profileId, profile] =
+      Object.entries(template.findResources('AWS::IAM::InstanceProfile'))[0] ?? [];
+    expect(profile?.Properties.InstanceProfileName).toEqual(profile?.Properties.Roles[0]);
+    expect(profile?.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^Role/) }]);
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      IamInstanceProfile: { Ref: profileId },
     });
   });
 

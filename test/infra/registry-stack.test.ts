@@ -9,6 +9,7 @@ import {
 } from '../../infra/registry-stack.js';
 import { ENV } from '../../src/config.js';
 import { DEFAULT_REGISTRY_TABLE_NAME, REGISTRY_KEYS } from '../../src/registry/registry-table.js';
+import { CERTIFICATE_ISSUER_ENV } from '../../src/tls/certificate-issuer-config.js';
 import { cdkJsonContext } from './cdk-context.js';
 
 // TableV2 synthesizes a global table; with no replicas configured it is a one-region table.
@@ -18,6 +19,24 @@ function synth(props?: RegistryStackProps): { stack: RegistryStack; template: Te
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
   const stack = new RegistryStack(app, 'Registry', props);
   return { stack, template: Template.fromStack(stack) };
+}
+
+/** The logical id of the one function whose description matches. */
+function functionId(template: Template, description: RegExp): string {
+  const found = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, fn]) =>
+    description.test(fn.Properties.Description ?? ''),
+  );
+  if (!found) throw new Error(`no function described ${description}`);
+  return found[0];
+}
+
+/** The statements of the inline policies of the function's role. */
+function statementsOf(template: Template, logicalId: string): Record<string, unknown>[] {
+  const fn = template.findResources('AWS::Lambda::Function')[logicalId];
+  const roleId: string = fn?.Properties.Role['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
 }
 
 describe('RegistryStack', () => {
@@ -119,6 +138,61 @@ describe('RegistryStack', () => {
       Name: CA_CERTIFICATE_PARAMETER,
       Type: 'String',
       Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetCa'), 'CertificatePem'] },
+    });
+  });
+
+  describe('certificate issuer', () => {
+    const issuer = functionId(template, /^warren: signs a broker CSR/);
+
+    it('is the only function besides the CA custom resource that may read the CA secret', () => {
+      const readers = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((policy) =>
+          (policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]).some(
+            (statement) =>
+              [statement.Action].flat().includes('secretsmanager:GetSecretValue') &&
+              JSON.stringify(statement.Resource).includes('CertificateAuthority'),
+          ),
+        )
+        .map((policy) => JSON.stringify(policy.Properties.Roles));
+      expect(readers).toHaveLength(2);
+      expect(readers.some((roles) => roles.includes('CertificateIssuerFunction'))).toBe(true);
+      expect(readers.some((roles) => roles.includes('FleetCaFunction'))).toBe(true);
+    });
+
+    it('is told the CA secret by the variable name it reads, and may describe instances', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('^warren: signs a broker CSR'),
+        Environment: {
+          Variables: Match.objectLike({
+            [CERTIFICATE_ISSUER_ENV.caSecretArn]: {
+              Ref: Match.stringLikeRegexp('^CertificateAuthority'),
+            },
+          }),
+        },
+      });
+      const actions = statementsOf(template, issuer).flatMap((statement) =>
+        [statement.Action].flat(),
+      );
+      expect(actions.sort()).toEqual([
+        'ec2:DescribeInstances',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ]);
+    });
+
+    it('is reached through a function URL that requires IAM auth, open to no one by resource policy', () => {
+      template.resourceCountIs('AWS::Lambda::Url', 1);
+      template.hasResourceProperties('AWS::Lambda::Url', {
+        AuthType: 'AWS_IAM',
+        TargetFunctionArn: { 'Fn::GetAtt': [issuer, 'Arn'] },
+      });
+      const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+      expect(permissions.filter((permission) => permission.Properties.Principal === '*')).toEqual(
+        [],
+      );
+      expect(JSON.stringify(stack.resolve(stack.certificateIssuerUrl))).toMatch(
+        /"Fn::GetAtt":\["CertificateIssuerFunctionFunctionUrl\w+","FunctionUrl"\]/,
+      );
     });
   });
 

@@ -60,7 +60,8 @@ describe('the certificate issuer handler', () => {
     expect(result.statusCode).toBe(200);
     const body = JSON.parse(result.body);
     const certificate = new X509Certificate(body.certificatePem);
-    expect(body.caCertificatePem).toBe(ca.certificatePem);
+    expect(body.caCertificatePem).toBe(ca.certificatePem.replaceAll('\r\n', '\n'));
+    expect(body.certificatePem).not.toContain('\r');
     expect(certificate.verify(new X509Certificate(ca.certificatePem).publicKey)).toBe(true);
     expect(certificate.subjectAltName).toBe(
       'IP Address:10.0.1.23, DNS:ip-10-0-1-23.eu-west-1.compute.internal',

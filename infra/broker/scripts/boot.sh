@@ -81,7 +81,7 @@ mount_data_volume() {
 install_rabbitmq() {
   local keyring=/usr/share/keyrings/com.rabbitmq.team.gpg repo mirror version
   apt_get update
-  apt_get install curl gnupg apt-transport-https jq openssl
+  apt_get install curl gnupg apt-transport-https openssl
   if [ ! -s "$keyring" ]; then
     curl -1sLf --retry 5 "https://keys.openpgp.org/vks/v1/by-fingerprint/0A9AF2115F4687BD29803A206B73A36E6026DFCA" |
       gpg --dearmor >"$keyring.tmp"

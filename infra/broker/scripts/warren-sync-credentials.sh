@@ -6,10 +6,18 @@
 export PATH="$PATH:/snap/bin"
 secret=$(aws secretsmanager get-secret-value --region "$REGION" --secret-id "$CREDENTIALS_SECRET_ARN" \
   --query SecretString --output text)
-username=$(printf '%s' "$secret" | jq -er .username)
-password=$(printf '%s' "$secret" | jq -er .password)
-users=$(rabbitmqctl -q list_users --formatter json)
-has_user() { printf '%s' "$users" | jq -e --arg name "$1" 'any(.[]; .user == $name)' >/dev/null; }
+# The secret is {"username","password"}, both URL-safe because they go into amqps://
+# URLs: no quote or backslash to unescape, so sed reads them (no jq on the broker).
+field() { printf '%s' "$secret" | sed -n "s/.*\"$1\" *: *\"\\([^\"]*\\)\".*/\\1/p"; }
+username=$(field username)
+password=$(field password)
+URL_SAFE='^[A-Za-z0-9._~-]+$'
+if ! [[ "$username" =~ $URL_SAFE && "$password" =~ $URL_SAFE ]]; then
+  echo 'warren-sync-credentials: the secret needs URL-safe values' >&2
+  exit 1
+fi
+# grep reads to the end (no -q): an early exit would fail the pipeline under pipefail.
+has_user() { rabbitmqctl -q list_users --no-table-headers | cut -f1 | grep -xF -- "$1" >/dev/null; }
 # The password goes through stdin: never on a command line, where ps would show it.
 if has_user "$username"; then
   printf '%s\n' "$password" | rabbitmqctl -q change_password "$username" >/dev/null

@@ -10,7 +10,11 @@ import {
   renderBootScript,
   USER_DATA_LIMIT_BYTES,
 } from '../../../infra/broker/boot-script.js';
-import { brokerFiles } from '../../../infra/broker/broker-files.js';
+import { brokerFiles, ISSUE_CERTIFICATE_COMMAND } from '../../../infra/broker/broker-files.js';
+import {
+  brokerShellScripts,
+  SAMPLE_BOOT_OPTIONS,
+} from '../../../infra/broker/broker-shell-scripts.js';
 import { renderCloudWatchAgentConfig } from '../../../infra/broker/cloudwatch-agent-config.js';
 import { renderDefinitions } from '../../../infra/broker/definitions.js';
 import { renderRabbitmqConfig } from '../../../infra/broker/rabbitmq-config.js';
@@ -26,7 +30,7 @@ const options: BrokerBootOptions = {
   dataVolumeId: 'vol-0123456789abcdef0',
   credentialsSecretArn:
     'arn:aws:secretsmanager:eu-west-1:123456789012:secret:warren/amqp-credentials-AbCdEf',
-  caSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:warren/fleet-ca-GhIjKl',
+  certificateIssuerUrl: 'https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.eu-west-1.on.aws/',
   topology: defaultTopology,
   logGroupName: '/warren/brokers/b1',
 };
@@ -37,7 +41,7 @@ const tokens: BrokerBootOptions = {
   region: `\${Token[AWS.Region.9]}`,
   dataVolumeId: `\${Token[TOKEN.301]}`,
   credentialsSecretArn: `\${Token[TOKEN.302]}`,
-  caSecretArn: `\${Token[TOKEN.303]}`,
+  certificateIssuerUrl: `\${Token[TOKEN.303]}`,
   logGroupName: `\${Token[TOKEN.304]}`,
 };
 
@@ -49,16 +53,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function shellcheck(name: string, text: string): Promise<string> {
+/** `bash -n`: the syntax check every machine can run; `npm run lint:shell` runs shellcheck. */
+async function bashSyntax(name: string, text: string): Promise<void> {
   const file = join(dir, name);
   await writeFile(file, text);
   await run('bash', ['-n', file]);
-  try {
-    await run('shellcheck', [file]);
-    return '';
-  } catch (error) {
-    return (error as { stdout?: string }).stdout || String(error);
-  }
 }
 
 /** Runs the script's `write_files` with `install` redirected under `root`; returns what it wrote. */
@@ -87,16 +86,26 @@ function steps(script: string): string[] {
 describe('renderBootScript', () => {
   const script = renderBootScript(options);
 
-  it('is valid bash that shellcheck finds nothing in, nor in the scripts it installs', async () => {
-    expect(await shellcheck('boot.sh', script)).toBe('');
+  it('is valid bash, and so is every script it installs', async () => {
+    const scripts = brokerShellScripts(options);
+    expect(scripts.map((each) => each.name)).toEqual([
+      'user-data.sh',
+      'warren-issue-certificate',
+      'warren-sync-credentials',
+    ]);
+    expect(scripts[0]?.text).toBe(script);
+    for (const each of scripts) await bashSyntax(each.name, each.text);
+  });
+
+  it('lints, with npm run lint:shell, every script the broker runs: the installed ones are all the 0755 files', () => {
     const installed = brokerFiles(options).filter((file) => file.mode === '0755');
     expect(installed.map((file) => file.path)).toEqual([
       '/usr/local/sbin/warren-issue-certificate',
       '/usr/local/sbin/warren-sync-credentials',
     ]);
-    for (const file of installed) {
-      expect(await shellcheck(file.path.split('/').pop() ?? 'x', file.content)).toBe('');
-    }
+    expect(brokerShellScripts(SAMPLE_BOOT_OPTIONS).map((each) => each.name)).toEqual(
+      brokerShellScripts(options).map((each) => each.name),
+    );
   });
 
   it('stays under the 16 KB EC2 user-data limit with the default topology', () => {
@@ -209,16 +218,38 @@ describe('renderBootScript', () => {
     expect(all).toContain("-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds:");
   });
 
-  it('never prints a secret: no tracing, and secret values only ever piped into jq or rabbitmqctl', () => {
+  it('never prints a secret: no tracing, and secret values only ever piped into sed or rabbitmqctl, or matched', () => {
     const all = [script, ...brokerFiles(options).map((file) => file.content)].join('\n');
     expect(all).not.toMatch(/set -[a-z]*x|xtrace/);
     const secretUses = all.split('\n').filter((line) => /\$(secret|password)\b/.test(line));
     expect(secretUses.length).toBeGreaterThan(0);
     for (const line of secretUses) {
       expect(line).toMatch(
-        /^\s*(\w+=\$\()?printf '%s(\\n)?' "\$(secret|password)" \| (jq|rabbitmqctl) /,
+        /^\s*((\w+\(\) \{ )?printf '%s(\\n)?' "\$(secret|password)" \| (sed|rabbitmqctl) |if ! \[\[ "\$username" =~ \$URL_SAFE && "\$password" =~ \$URL_SAFE \]\]; then$)/,
       );
     }
+    expect(all).not.toMatch(/\bjq\b/);
+  });
+
+  it("hands the instance role's keys to curl on stdin, never on a command line, and reads no CA key", () => {
+    const issue =
+      brokerFiles(options).find((file) => file.path === ISSUE_CERTIFICATE_COMMAND)?.content ?? '';
+    const lines = issue.split('\n');
+    const uses = lines.filter((line) => line.includes('$credentials'));
+    expect(lines).toContain('credentials=$(metadata "iam/security-credentials/$role")');
+    expect(uses).toHaveLength(1);
+    // Only ever read through `field`, which pipes it into sed, inside the printf that feeds curl -K -.
+    const reads = uses.join('\n');
+    expect(
+      reads.replace(/\$\(field (AccessKeyId|SecretAccessKey|Token) "\$credentials"\)/g, ''),
+    ).not.toContain('$credentials');
+    const printf = lines.findIndex((line) => line.includes(`printf 'user = "%s:%s"`));
+    expect(lines.slice(printf, printf + 4).join('\n')).toMatch(
+      /\| *\n\s*curl [^\n]*-K - --aws-sigv4 "aws:amz:\$\{REGION\}:lambda"/,
+    );
+    expect(issue).toContain(`'header = "x-amz-security-token: %s"`.slice(1));
+    expect(issue).toContain(`ISSUER_URL='${options.certificateIssuerUrl}'`);
+    expect(issue).not.toMatch(/secretsmanager|CA_SECRET|-CAkey|\bjq\b/);
   });
 
   it.each(['4.1', 'latest', '4.1.4-1', "4.1.4'; reboot; '"])(

@@ -156,7 +156,7 @@ describe('warren-sync-credentials on a real RabbitMQ node', () => {
       rabbitmqVersion: '4.1.4',
       erlangMajor: 27,
       credentialsSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:creds',
-      caSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ca',
+      certificateIssuerUrl: 'https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.eu-west-1.on.aws/',
       topology: defaultTopology,
       logGroupName: '/warren/brokers/b1',
     }).find((candidate) => candidate.path === SYNC_CREDENTIALS_COMMAND);
@@ -193,6 +193,17 @@ describe('warren-sync-credentials on a real RabbitMQ node', () => {
     await expect(
       canConnect(amqpsUrl('warren', 'first-Pa55'), { ca: [broker.caCertPem] }),
     ).rejects.toThrow(/ACCESS_REFUSED|403/);
+    await canConnect(amqpsUrl('warren', 'second-Pa55'), { ca: [broker.caCertPem] });
+  });
+
+  it('refuses a secret whose values are not URL-safe, changing nothing and printing neither', async () => {
+    const refused = await sync({ username: 'warren', password: 'third"Pa55\\x' }).then(
+      () => undefined,
+      (error: { code?: number; stdout?: string; stderr?: string }) => error,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toContain('the secret needs URL-safe values');
+    expect(`${refused?.stdout}${refused?.stderr}`).not.toContain('third');
     await canConnect(amqpsUrl('warren', 'second-Pa55'), { ca: [broker.caCertPem] });
   });
 });
