@@ -3,12 +3,19 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { AccountPrincipal, ArnPrincipal, type IPrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  AccountPrincipal,
+  ArnPrincipal,
+  type IPrincipal,
+  PolicyStatement,
+} from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ENV } from '../src/config.js';
+import type { BrokerNode } from '../src/core/broker-node.js';
+import { REGISTRY_KEYS } from '../src/registry/registry-table.js';
 import type { Topology } from '../src/topology/topology.js';
 import { ServiceMonitoring } from './service-monitoring.js';
 import { WarrenFunction } from './warren-function.js';
@@ -20,6 +27,9 @@ export const PROBER_SCHEDULE = {
   /** Covers (rounds − 1) × interval plus one round's probe budget, with room for a slow start. */
   timeout: Duration.seconds(90),
 } as const;
+
+/** The one attribute a publisher writes: its passive outlier report on a broker item. */
+export const OUTLIER_ATTRIBUTE = 'outlierReportedAt' satisfies keyof BrokerNode;
 
 /**
  * Lambda allows 4 KB for all of a function's variables together. The fleet CA
@@ -86,8 +96,8 @@ export class ServiceStack extends Stack {
       timeout: Duration.seconds(15),
       environment: { ...shared, [ENV.topology]: topologyJson },
     });
-    // Fleet view (Query) and passive outlier reports (UpdateItem); nothing else.
-    props.table.grant(publish, 'dynamodb:Query', 'dynamodb:UpdateItem');
+    for (const statement of publisherTableStatements(props.table))
+      publish.addToRolePolicy(statement);
     props.credentialsSecret.grantRead(publish);
     const url = publish.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
     for (const principal of props.publishers.map(toPrincipal)) {
@@ -130,6 +140,45 @@ export class ServiceStack extends Stack {
       description: 'POST /v1/publish here, signed with SigV4 (service lambda)',
     });
   }
+}
+
+/**
+ * The publish function's table access: the fleet view (Query, broker items only)
+ * and passive outlier reports (UpdateItem of `outlierReportedAt` on a broker
+ * item, nothing else). Attribute-level access as the DynamoDB guide has it: the
+ * `dynamodb:Attributes` list names the key attributes too (the request's Key and
+ * `attribute_exists(pk)` condition use them), and `ReturnValues` is held to
+ * NONE / UPDATED_NEW, so an update can read back no other attribute.
+ */
+function publisherTableStatements(table: ITableV2): PolicyStatement[] {
+  const brokerItems = {
+    'dynamodb:LeadingKeys': [REGISTRY_KEYS.nodePartition],
+  };
+  return [
+    new PolicyStatement({
+      sid: 'ReadFleet',
+      actions: ['dynamodb:Query'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringEquals': brokerItems },
+    }),
+    new PolicyStatement({
+      sid: 'ReportOutliers',
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': {
+          ...brokerItems,
+          'dynamodb:Attributes': [
+            REGISTRY_KEYS.partitionKey,
+            REGISTRY_KEYS.sortKey,
+            OUTLIER_ATTRIBUTE,
+          ],
+        },
+        // Always present on UpdateItem (NONE when the request leaves it out).
+        StringEquals: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_NEW'] },
+      },
+    }),
+  ];
 }
 
 function toPrincipal(publisher: string): IPrincipal {

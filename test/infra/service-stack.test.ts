@@ -1,12 +1,21 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { APP_CONTEXT_KEYS } from '../../infra/app-config.js';
 import { STACK_IDS } from '../../infra/build-app.js';
-import { PROBER_SCHEDULE, TOPOLOGY_ENV_BUDGET_BYTES } from '../../infra/service-stack.js';
+import {
+  OUTLIER_ATTRIBUTE,
+  PROBER_SCHEDULE,
+  TOPOLOGY_ENV_BUDGET_BYTES,
+} from '../../infra/service-stack.js';
 import { ENV } from '../../src/config.js';
+import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
+import type { HealthRegistry } from '../../src/registry/health-registry.js';
 import { buildTestApp, stackTemplate } from './cdk-context.js';
 
 const PUBLISHER_ROLE = 'arn:aws:iam::123456789012:role/orders-service';
@@ -31,6 +40,73 @@ function policyStatements(functionLogicalId: string): Record<string, unknown>[] 
   return Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+/** The DynamoDB request (target and JSON body) a registry call sends, with an empty answer. */
+async function requestOf(
+  call: (registry: HealthRegistry) => Promise<unknown>,
+): Promise<{ target: string; body: Record<string, unknown> }> {
+  let seen: { target: string; body: Record<string, unknown> } | undefined;
+  const client = new DynamoDBClient({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example' },
+    requestHandler: {
+      handle: async (request: { headers: Record<string, string>; body?: unknown }) => {
+        seen = {
+          target: request.headers['x-amz-target'] ?? '',
+          body: JSON.parse(String(request.body)),
+        };
+        return {
+          response: {
+            statusCode: 200,
+            headers: { 'content-type': 'application/x-amz-json-1.0' },
+            body: Readable.from([Buffer.from('{}')]),
+          },
+        };
+      },
+    },
+  });
+  const registry = new DynamoDbHealthRegistry({
+    client: DynamoDBDocumentClient.from(client),
+    tableName: 'warren-registry',
+  });
+  await call(registry).catch(() => undefined);
+  if (!seen) throw new Error('the call sent no request');
+  return seen;
+}
+
+/**
+ * Whether `statement` allows an UpdateItem request, with the condition keys
+ * DynamoDB puts in the request context: the partition key value
+ * (`dynamodb:LeadingKeys`), every attribute the request names in its key and
+ * expressions (`dynamodb:Attributes`), and `ReturnValues` (NONE when absent).
+ */
+function allowsUpdate(statement: Record<string, unknown>, body: Record<string, unknown>): boolean {
+  const key = body.Key as Record<string, { S?: string }>;
+  const context: Record<string, string[]> = {
+    'dynamodb:LeadingKeys': [key.pk?.S ?? ''],
+    'dynamodb:Attributes': [
+      ...new Set([
+        ...Object.keys(key),
+        ...Object.values((body.ExpressionAttributeNames ?? {}) as Record<string, string>),
+      ]),
+    ],
+    'dynamodb:ReturnValues': [String(body.ReturnValues ?? 'NONE')],
+  };
+  if (![statement.Action].flat().includes('dynamodb:UpdateItem')) return false;
+  const conditions = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.entries(conditions).every(([operator, keys]) =>
+    Object.entries(keys).every(([name, allowed]) => {
+      const values = context[name];
+      const permitted = [allowed].flat().map(String);
+      if (!values) throw new Error(`no request value for condition key ${name}`);
+      if (operator === 'ForAllValues:StringEquals')
+        return values.every((v) => permitted.includes(v));
+      if (operator === 'StringEquals')
+        return values.length === 1 && permitted.includes(values[0] ?? '');
+      throw new Error(`the test does not evaluate ${operator}`);
+    }),
+  );
 }
 
 describe('ServiceStack', () => {
@@ -130,6 +206,53 @@ describe('ServiceStack', () => {
       'secretsmanager:GetSecretValue',
     ]);
     for (const statement of statements) expect(statement.Resource).not.toBe('*');
+  });
+
+  it('lets the publish function query broker items only, and update only their outlier report', () => {
+    const dynamo = policyStatements(publish.logicalId).filter((statement) =>
+      [statement.Action].flat().some((action) => String(action).startsWith('dynamodb:')),
+    );
+    expect(dynamo).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:Query',
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['node'] } },
+      }),
+      expect.objectContaining({
+        Action: 'dynamodb:UpdateItem',
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'dynamodb:LeadingKeys': ['node'],
+            'dynamodb:Attributes': ['pk', 'sk', OUTLIER_ATTRIBUTE],
+          },
+          StringEquals: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_NEW'] },
+        },
+      }),
+    ]);
+    for (const statement of dynamo) {
+      expect(JSON.stringify(statement.Resource)).not.toContain('/index/');
+    }
+  });
+
+  it("allows the exact UpdateItem the registry's reportOutlier sends, and no other registry write", async () => {
+    const [, update] = policyStatements(publish.logicalId).filter((statement) =>
+      [statement.Action].flat().some((action) => String(action).startsWith('dynamodb:')),
+    );
+    if (!update) throw new Error('no UpdateItem statement');
+    const now = new Date('2026-11-26T12:00:00.000Z');
+
+    const report = await requestOf((registry) => registry.reportOutlier('b2', now));
+
+    expect(report.target).toBe('DynamoDB_20120810.UpdateItem');
+    expect(report.body.Key).toEqual({ pk: { S: 'node' }, sk: { S: 'b2' } });
+    expect(report.body.ConditionExpression).toBe('attribute_exists(#pk)');
+    expect(allowsUpdate(update, report.body)).toBe(true);
+    // The writes that belong to operators and the prober fall outside it.
+    const admin = await requestOf((registry) => registry.setAdminState('b2', 'draining', now));
+    expect(allowsUpdate(update, admin.body)).toBe(false);
+    expect(allowsUpdate(update, { ...report.body, ReturnValues: 'ALL_OLD' })).toBe(false);
+    expect(
+      allowsUpdate(update, { ...report.body, Key: { pk: { S: 'lease' }, sk: { S: 'prober' } } }),
+    ).toBe(false);
   });
 
   it('alarms on eligible brokers, prober errors, a stale registry and the publish error rate', () => {
