@@ -18,7 +18,8 @@ export type UnroutableReason =
   | 'exchange-not-declared'
   | 'exchange-internal'
   | 'queue-not-declared'
-  | 'no-binding-matches';
+  | 'no-binding-matches'
+  | 'header-rejected';
 
 export type Route =
   /** At least one queue receives it: `queues` certainly, `maybeQueues` depending on headers not given. */
@@ -33,7 +34,7 @@ export type Route =
       readonly maybeQueues: readonly string[];
       readonly message: string;
     }
-  /** No queue receives it, whatever its headers. */
+  /** No queue receives it, whatever its headers; or the broker would refuse it outright. */
   | { readonly status: 'unroutable'; readonly reason: UnroutableReason; readonly message: string };
 
 /** Whether a binding matches; `maybe` when it depends on headers not given. */
@@ -53,7 +54,8 @@ interface MatchedBinding {
  * to an exchange that routes nowhere does not reach the alternate. An alternate
  * that is not declared is skipped, as the broker skips it. Queues are
  * deduplicated and sorted. Policies are not modelled: only the topology's
- * arguments count.
+ * arguments count. A string `CC` or `BCC` header is refused: the broker would
+ * close the channel over it.
  *
  * Without `headers`, a headers binding is decided only when the headers cannot
  * matter (`x-match: all` with nothing to match always matches, `any` with nothing
@@ -65,6 +67,15 @@ interface MatchedBinding {
  */
 export function routeOf(topology: Topology, publication: Publication): Route {
   const { exchange: name, routingKey } = publication;
+  // Sender-selected distribution: RabbitMQ reads CC and BCC as arrays of extra routing
+  // keys, and closes the channel (406) on a message carrying either as a string.
+  const selected = ['CC', 'BCC'].find((header) => Object.hasOwn(publication.headers ?? {}, header));
+  if (selected !== undefined) {
+    return unroutable(
+      'header-rejected',
+      `header "${selected}" is reserved by RabbitMQ for extra routing keys and cannot be a string`,
+    );
+  }
   if (name === '') {
     return topology.queues.some((queue) => queue.name === routingKey)
       ? { status: 'routable', queues: [routingKey], maybeQueues: [] }

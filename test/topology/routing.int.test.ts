@@ -204,6 +204,21 @@ describe('routeOf agrees with a real broker', () => {
     expect(observed(publish)).toEqual(predicted(publish));
   });
 
+  it.each(['CC', 'BCC'])(
+    'a string %s header: the broker closes the channel, routeOf refuses it',
+    async (header) => {
+      const publish = { exchange: name('wide'), routingKey: 'a.b', headers: { [header]: 'a.b' } };
+      expect(routeOf(topology, publish)).toMatchObject({ reason: 'header-rejected' });
+      await withChannel(url, async (channel) => {
+        const closed = new Promise<Error>((resolve) => channel.once('error', resolve));
+        channel.publish(publish.exchange, publish.routingKey, Buffer.from('x'), {
+          headers: publish.headers,
+        });
+        expect((await closed).message).toMatch(/406.*unacceptable_type_in_header/);
+      });
+    },
+  );
+
   it('saw both outcomes: the comparison covers returned and delivered messages', () => {
     const kinds = new Set([...outcomes.values()].map((o) => (o === 'returned' ? o : 'delivered')));
     expect(kinds).toEqual(new Set(['returned', 'delivered']));

@@ -399,6 +399,21 @@ describe('routeOf', () => {
     expect(routeOf(onlyHeaders, { exchange: 'docs', routingKey: '', headers })).toEqual(expected);
   });
 
+  it.each(['CC', 'BCC'])(
+    'refuses a message with a string %s header, which the broker rejects',
+    (header) => {
+      const route = routeOf(fleet, {
+        exchange: 'broadcast',
+        routingKey: '',
+        headers: { [header]: 'x' },
+      });
+      expect(route).toMatchObject({ status: 'unroutable', reason: 'header-rejected' });
+      expect(
+        routeOf(fleet, { exchange: 'broadcast', routingKey: '', headers: { cc: 'x' } }),
+      ).toEqual(routed('b1', 'b2'));
+    },
+  );
+
   it('ignores routing keys and headers an exchange type does not use', () => {
     expect(
       routeOf(fleet, {
