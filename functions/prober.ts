@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { createAmqpCredentialsSource } from '../src/amqp/amqp-credentials.js';
+import { type AmqpCredentials, createAmqpCredentialsSource } from '../src/amqp/amqp-credentials.js';
 import { ConfigError, type ProberConfig, readProberConfig } from '../src/config.js';
 import { REFRESH_AFTER_INTERVALS } from '../src/core/staleness.js';
 import {
@@ -104,8 +104,11 @@ export const handler = async (
       return fail('malformed event: expected an EventBridge scheduled event or {}', {
         issues: parsed.error.issues,
       });
-    const { config, registry, probeOptions, jitterMs } = prober;
-    const credentials = await prober.credentials.get();
+    const { config, registry, credentials, probeOptions, jitterMs } = prober;
+    // Fails the invocation, as before, when the secret cannot be read at all.
+    await credentials.get();
+    // What each broker was last probed with, so a refused pair is the one refreshed.
+    const usedBy = new Map<string, AmqpCredentials>();
     const result = await runProberInvocation({
       registry,
       holder: `${SERVICE}:${context.awsRequestId}`,
@@ -115,13 +118,28 @@ export const handler = async (
       jitterMs,
       roundBudgetMs: roundBudgetMs(probeOptions, jitterMs),
       remainingTimeMs: () => context.getRemainingTimeInMillis(),
-      probe: (target) => probeBroker(target, { ...probeOptions, credentials }),
+      // Within the max age Powertools' cache answers; after a refresh, the refreshed pair.
+      probe: async (target) => {
+        const used = await credentials.get();
+        usedBy.set(target.id, used);
+        return probeBroker(target, { ...probeOptions, credentials: used });
+      },
       onRound: (summary) => {
         logger.info('probe round', roundLogAttributes(summary));
-        // Refused credentials may have been rotated: read the secret again for the next invocation.
-        if (Object.values(summary.outcomes).some(isAuthenticationRefused))
-          prober.credentials.forget();
         emit(roundMetrics(summary));
+        // Refused credentials may have been rotated: read the secret again now, so the
+        // next round (its probes' `get` shares this read) uses the new one.
+        const refused = Object.entries(summary.outcomes)
+          .filter(([, outcome]) => isAuthenticationRefused(outcome))
+          .map(([id]) => usedBy.get(id));
+        for (const used of new Set(refused)) {
+          if (!used) continue;
+          void credentials
+            .refresh(used)
+            .catch((error: unknown) =>
+              logger.warn('could not read the AMQP credentials secret again', { error }),
+            );
+        }
       },
       onReleaseError: (error) =>
         logger.warn('could not release the prober lease; it will expire', { error }),

@@ -30,7 +30,9 @@ const credentials = createAmqpCredentialsSource(config.amqpCredentials, {
   }),
 });
 const pool = createAmqpBrokerPool({
-  credentialsFor: () => credentials.get(),
+  // A broker refusing the login has the secret read again (once, shared), for one retry.
+  credentialsFor: (_target, refused) =>
+    refused ? credentials.refresh(refused) : credentials.get(),
   // EC2 brokers speak only amqps://, with certificates from the fleet CA.
   ...(config.amqpCaCertPem !== undefined && { caCertPem: config.amqpCaCertPem }),
 });

@@ -15,6 +15,7 @@ export const ENV = {
   probeRounds: 'WARREN_PROBE_ROUNDS',
   probeTimeoutMs: 'WARREN_PROBE_TIMEOUT_MS',
   amqpSecretArn: 'WARREN_AMQP_SECRET_ARN',
+  amqpSecretMaxAgeMs: 'WARREN_AMQP_SECRET_MAX_AGE_MS',
   amqpUsername: 'WARREN_AMQP_USERNAME',
   amqpPassword: 'WARREN_AMQP_PASSWORD',
   amqpCaCert: 'WARREN_AMQP_CA_CERT',
@@ -55,9 +56,17 @@ export interface PublishConfig extends FunctionConfig, BrokerAccessConfig {
   readonly topology: Topology;
 }
 
-/** Where the prober gets the brokers' AMQP credentials: a secret in AWS, a plain pair locally. */
+/** Where the functions get the brokers' AMQP credentials: a secret in AWS, a plain pair locally. */
 export type AmqpCredentialsConfig =
-  | { readonly source: 'secret'; readonly secretArn: string }
+  | {
+      readonly source: 'secret';
+      readonly secretArn: string;
+      /**
+       * `WARREN_AMQP_SECRET_MAX_AGE_MS`: how long a read secret is used before it
+       * is read again (a broker refusing it has it read at once). Default 5 minutes.
+       */
+      readonly maxAgeMs: number;
+    }
   | { readonly source: 'env'; readonly username: string; readonly password: string };
 
 export interface ProberConfig extends FunctionConfig, BrokerAccessConfig {
@@ -110,6 +119,22 @@ const publishSchema = configSchema.extend({
 });
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+
+/** How long a read AMQP secret is used before it is read again, unless a broker refuses it first. */
+export const DEFAULT_AMQP_SECRET_MAX_AGE_MS = 300_000;
+
+// Whole seconds: Powertools Parameters keeps a value for a number of seconds. At most an
+// hour: it bounds how long a container goes on using a secret replaced in Secrets Manager
+// while no broker has refused it yet (e.g. a password changed only in the secret).
+const secretMaxAgeSchema = blankAsUnset(
+  z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .multipleOf(1_000, 'must be whole seconds, in milliseconds')
+    .min(1_000)
+    .max(3_600_000)
+    .default(DEFAULT_AMQP_SECRET_MAX_AGE_MS),
+);
 
 /**
  * Reads and validates function configuration from `env`.
@@ -267,9 +292,17 @@ function readAmqpCredentials(env: NodeJS.ProcessEnv): AmqpCredentialsConfig | st
   if (secretArn !== undefined) {
     if (username !== undefined || password !== undefined)
       return `${ENV.amqpSecretArn}: set either it or ${ENV.amqpUsername} and ${ENV.amqpPassword}, not both`;
-    if (!SECRET_ARN.test(secretArn))
-      return `${ENV.amqpSecretArn}: must be a Secrets Manager secret ARN`;
-    return { source: 'secret', secretArn };
+    const maxAge = secretMaxAgeSchema.safeParse(env[ENV.amqpSecretMaxAgeMs]);
+    const problems = [
+      ...(SECRET_ARN.test(secretArn)
+        ? []
+        : [`${ENV.amqpSecretArn}: must be a Secrets Manager secret ARN`]),
+      ...(maxAge.success
+        ? []
+        : maxAge.error.issues.map((issue) => `${ENV.amqpSecretMaxAgeMs}: ${issue.message}`)),
+    ];
+    if (!maxAge.success || problems.length > 0) return problems.join('; ');
+    return { source: 'secret', secretArn, maxAgeMs: maxAge.data };
   }
   if (username !== undefined && password !== undefined)
     return { source: 'env', username, password };

@@ -67,9 +67,32 @@ describe('readProberConfig', () => {
     expect(readProberConfig(env)).toMatchObject({
       probeRounds: 2,
       probeTimeoutMs: 1_500,
-      amqpCredentials: { source: 'secret', secretArn: SECRET_ARN },
+      amqpCredentials: { source: 'secret', secretArn: SECRET_ARN, maxAgeMs: 300_000 },
     });
   });
+
+  it('reads how long a read secret is kept from WARREN_AMQP_SECRET_MAX_AGE_MS, blank keeping 5 minutes', () => {
+    const secret = { [ENV.amqpSecretArn]: SECRET_ARN };
+    const maxAgeOf = (value: string) => {
+      const { amqpCredentials } = readProberConfig({ ...secret, [ENV.amqpSecretMaxAgeMs]: value });
+      return amqpCredentials.source === 'secret' ? amqpCredentials.maxAgeMs : undefined;
+    };
+
+    expect(maxAgeOf('60000')).toBe(60_000);
+    expect(maxAgeOf('')).toBe(300_000);
+  });
+
+  it.each(['soon', '999', '1500', '3601000', '-5000'])(
+    'rejects WARREN_AMQP_SECRET_MAX_AGE_MS=%j with the ARN variable problems alongside',
+    (value) => {
+      const message = problemWith({
+        [ENV.amqpSecretArn]: 'warren-amqp',
+        [ENV.amqpSecretMaxAgeMs]: value,
+      });
+      expect(message).toContain(`${ENV.amqpSecretMaxAgeMs}:`);
+      expect(message).toContain(`${ENV.amqpSecretArn}: must be a Secrets Manager secret ARN`);
+    },
+  );
 
   it('treats variables set to the empty string as unset', () => {
     const env = { ...pair, [ENV.probeTimeoutMs]: '', [ENV.amqpSecretArn]: '' };

@@ -51,6 +51,20 @@ describe('publish configuration', () => {
     expect(() => readPublishConfig({ ...credentials, [name]: value })).toThrow(name);
   });
 
+  it('carry the AMQP secret and how long a read of it is kept', () => {
+    const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:warren-amqp-AbCdEf';
+    const env = { [ENV.amqpSecretArn]: secretArn, [ENV.amqpSecretMaxAgeMs]: '120000' };
+
+    expect(readPublishConfig(env).amqpCredentials).toEqual({
+      source: 'secret',
+      secretArn,
+      maxAgeMs: 120_000,
+    });
+    expect(() => readPublishConfig({ ...env, [ENV.amqpSecretMaxAgeMs]: '0' })).toThrow(
+      ENV.amqpSecretMaxAgeMs,
+    );
+  });
+
   it('reads the topology from WARREN_TOPOLOGY', () => {
     const topology = { queues: [{ name: 'orders', durable: true }] };
     const config = readPublishConfig({ ...credentials, [ENV.topology]: JSON.stringify(topology) });

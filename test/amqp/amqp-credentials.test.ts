@@ -1,47 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AmqpCredentialsError,
-  createAmqpCredentialsSource,
-  parseAmqpSecret,
-} from '../../src/amqp/amqp-credentials.js';
+import { createAmqpCredentialsSource } from '../../src/amqp/amqp-credentials.js';
+import { AmqpCredentialsError } from '../../src/amqp/amqp-secret.js';
 
 const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:warren-amqp';
 
-describe('parseAmqpSecret', () => {
-  it('reads a username and password', () => {
-    expect(parseAmqpSecret(arn, '{"username":"warren","password":"s3cret"}')).toEqual({
-      username: 'warren',
-      password: 's3cret',
-    });
-  });
-
-  it.each([
-    ['not JSON', '{"username":"warren","password":"s3cret"', /is not JSON/],
-    ['a missing password', '{"username":"warren"}', /password/],
-    ['an empty username', '{"username":"","password":"s3cret"}', /username/],
-    ['an array', '["warren","s3cret"]', /\(root\)/],
-  ])('rejects %s without quoting the secret', (_, secret, message) => {
-    const attempt = () => parseAmqpSecret(arn, secret);
-    expect(attempt).toThrow(AmqpCredentialsError);
-    expect(attempt).toThrow(message);
-    expect(attempt).not.toThrow(/s3cret/);
-  });
-});
-
 describe('createAmqpCredentialsSource', () => {
-  it('yields the configured pair', async () => {
-    const source = createAmqpCredentialsSource({
-      source: 'env',
-      username: 'guest',
-      password: 'guest',
-    });
-    source.forget();
-    expect(await source.get()).toEqual({ username: 'guest', password: 'guest' });
+  it('yields the configured pair, from get and from refresh alike', async () => {
+    const pair = { username: 'guest', password: 'guest' };
+    const source = createAmqpCredentialsSource({ source: 'env', ...pair });
+
+    expect(await source.get()).toEqual(pair);
+    expect(await source.refresh(pair)).toEqual(pair);
+    expect(await source.refresh({ username: 'guest', password: 'old' })).toEqual(pair);
   });
 
   it('refuses a secret source without a Secrets Manager client', () => {
-    expect(() => createAmqpCredentialsSource({ source: 'secret', secretArn: arn })).toThrow(
-      AmqpCredentialsError,
-    );
+    expect(() =>
+      createAmqpCredentialsSource({ source: 'secret', secretArn: arn, maxAgeMs: 300_000 }),
+    ).toThrow(AmqpCredentialsError);
   });
 });
