@@ -1,4 +1,5 @@
 import { InvalidAmqpUrlError, parseAmqpUrl, redactAmqpUrl } from '../core/amqp-endpoint.js';
+import { managementEndpointProblem } from '../prober/check-alarms.js';
 import type { NodeRegistration } from '../registry/health-registry.js';
 
 /** The raw `warren nodes register` inputs, after the id is known to be valid. */
@@ -58,11 +59,10 @@ function managementUrlProblem(input: string): string | undefined {
   try {
     url = new URL(input);
   } catch {
-    return `${shown} is not a URL (expected http://host:15672)`;
+    return `${shown} is not a URL (expected https://host:15671)`;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return `${shown} must be an http or https URL`;
-  }
+  const unsafe = managementEndpointProblem(url);
+  if (unsafe) return `${shown} ${unsafe}`;
   if (url.username !== '' || url.password !== '') {
     return `${shown}: credentials do not belong in the registry; give the URL without user and password`;
   }

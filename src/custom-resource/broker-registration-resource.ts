@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { parseAmqpUrl } from '../core/amqp-endpoint.js';
 import { assertNodeId, NODE_ID_PATTERN } from '../core/node-id.js';
+import { managementEndpointProblem } from '../prober/check-alarms.js';
 import {
   type HealthRegistry,
   NodeNotFoundError,
@@ -30,12 +31,12 @@ const amqpEndpoint = z.string().refine((input) => {
   }
 }, 'must be an amqp:// or amqps:// URL without credentials');
 
-// https only: the prober sends the broker's credentials to it.
+// https (http only to loopback): the prober sends the broker's credentials to it.
 const managementEndpoint = z.string().refine((input) => {
   if (!URL.canParse(input)) return false;
   const url = new URL(input);
-  return url.protocol === 'https:' && url.username === '' && url.password === '';
-}, 'must be an https:// URL without credentials');
+  return managementEndpointProblem(url) === undefined && url.username === '' && url.password === '';
+}, 'must be an https:// URL without credentials (plain http:// only to a loopback host)');
 
 /** The properties of a `Custom::WarrenBroker` resource. */
 export const brokerRegistrationProperties = z.strictObject({

@@ -16,15 +16,46 @@ export interface AlarmCheckOptions {
   readonly caCertPem?: string;
 }
 
+/**
+ * Whether `hostname` (as `URL.hostname` gives it) is this machine: 127.0.0.0/8,
+ * `[::1]` or `localhost`. Only there may credentials travel over plain http.
+ *
+ * @example isLoopbackHost(new URL('http://127.0.0.1:15672').hostname) // true
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
+/**
+ * Why a management API URL must not be used, or undefined: the prober sends the
+ * broker's credentials to it with basic auth, so it must be https://, or
+ * http:// to a loopback host (the local fleet). One rule for the CLI, the
+ * registration custom resource and the prober.
+ *
+ * @example managementEndpointProblem(new URL('http://10.0.1.5:15672')) // 'must be https:// …'
+ */
+export function managementEndpointProblem(url: URL): string | undefined {
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
+  if (url.protocol !== 'http:') return 'must be an https:// URL';
+  return 'must be https:// (plain http:// only to a loopback host such as 127.0.0.1): the prober sends the broker credentials to it';
+}
+
 /** The health check answers a few hundred bytes; anything far larger is not RabbitMQ. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 /**
  * Asks RabbitMQ's management API whether a resource alarm is in effect
  * (`/api/health/checks/local-alarms`: 200 none, 503 with the alarms), over
- * http:// (the local fleet) or https:// trusting `caCertPem`. An API that
- * cannot be asked, including one whose certificate is refused, is
- * `unavailable`: the broker itself already answered over AMQP. Never throws.
+ * https:// trusting `caCertPem`, or http:// to a loopback host (the local
+ * fleet). An API that cannot be asked, including one whose certificate is
+ * refused and a plain-http one elsewhere (credentials are never sent in
+ * clear), is `unavailable`: the broker itself already answered over AMQP.
+ * Never throws.
  *
  * @example const check = await checkAlarms('https://10.0.1.5:15671', { credentials, timeoutMs: 2_000, caCertPem });
  */
@@ -32,9 +63,22 @@ export async function checkAlarms(
   managementEndpoint: string,
   options: AlarmCheckOptions,
 ): Promise<AlarmCheck> {
+  let url: URL;
+  try {
+    url = new URL('/api/health/checks/local-alarms', managementEndpoint);
+  } catch {
+    return { result: 'unavailable', reason: 'management API: the endpoint is not a URL' };
+  }
+  const problem = managementEndpointProblem(url);
+  if (problem) {
+    return {
+      result: 'unavailable',
+      reason: `management API: not asked, credentials withheld: ${url.protocol}//${url.host} ${problem}`,
+    };
+  }
   let answer: { status: number; body: string };
   try {
-    answer = await get(new URL('/api/health/checks/local-alarms', managementEndpoint), options);
+    answer = await get(url, options);
   } catch (error) {
     const certificate = describeCertificateProblem(error);
     const problem = certificate ? `TLS certificate rejected: ${certificate}` : messageOf(error);

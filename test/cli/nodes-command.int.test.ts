@@ -57,7 +57,7 @@ describe('warren nodes', () => {
       'b4',
       'amqp://MQ4.internal:5672',
       '--management-url',
-      'http://mq4.internal:15672',
+      'https://mq4.internal:15671',
       '--az',
       'eu-west-1a',
       '--label',
@@ -85,7 +85,7 @@ describe('warren nodes', () => {
       {
         id: 'b4',
         endpoint: 'amqp://mq4.internal:5673',
-        managementEndpoint: 'http://mq4.internal:15672',
+        managementEndpoint: 'https://mq4.internal:15671',
         az: 'eu-west-1a',
         labels: { tier: 'gold' },
         health: { state: 'initial' },

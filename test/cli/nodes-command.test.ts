@@ -77,6 +77,30 @@ describe('parseNodesArgs', () => {
         target: {},
       },
     ],
+    [
+      ['register', 'b4', 'amqp://127.0.0.1:5672', '--management-url', 'http://127.0.0.1:15672'],
+      {
+        action: 'register',
+        registration: {
+          id: 'b4',
+          endpoint: 'amqp://127.0.0.1:5672',
+          managementEndpoint: 'http://127.0.0.1:15672',
+        },
+        target: {},
+      },
+    ],
+    [
+      ['register', 'b5', 'amqp://localhost:5672', '--management-url', 'http://localhost:15672'],
+      {
+        action: 'register',
+        registration: {
+          id: 'b5',
+          endpoint: 'amqp://localhost:5672',
+          managementEndpoint: 'http://localhost:15672',
+        },
+        target: {},
+      },
+    ],
   ])('parses %j', (args, expected) => {
     expect(parseNodesArgs(args)).toStrictEqual(expected);
   });
@@ -116,7 +140,15 @@ describe('parseNodesArgs', () => {
     [['register', 'b4', 'amqp://mq:5672/a/b'], 'vhost must be a single path segment'],
     [
       ['register', 'b4', 'amqp://mq:5672', '--management-url', 'mq:15672'],
-      '--management-url "mq:15672" must be an http or https URL',
+      '--management-url "mq:15672" must be an https:// URL',
+    ],
+    [
+      ['register', 'b4', 'amqp://mq:5672', '--management-url', 'http://mq.internal:15672'],
+      '--management-url "http://mq.internal:15672" must be https:// (plain http:// only to a loopback host such as 127.0.0.1)',
+    ],
+    [
+      ['register', 'b4', 'amqp://10.0.1.8:5672', '--management-url', 'http://10.0.1.8:15672'],
+      'the prober sends the broker credentials to it',
     ],
     [
       ['register', 'b4', 'amqp://mq:5672', '--management-url', 'nope'],

@@ -3,7 +3,11 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAlarms } from '../../src/prober/check-alarms.js';
+import {
+  checkAlarms,
+  isLoopbackHost,
+  managementEndpointProblem,
+} from '../../src/prober/check-alarms.js';
 import { issueTestCa, issueTestServerCertificate } from '../amqp/test-certificates.js';
 
 // Stand-ins for the management API's edge cases (hangs, certificate faults) that a
@@ -64,6 +68,46 @@ describe('checkAlarms', () => {
       path: '/api/health/checks/local-alarms',
       authorization: `Basic ${Buffer.from('monitor:s3cret').toString('base64')}`,
     });
+  });
+
+  it('sends no credentials over plain http to a host that is not loopback, and says why at once', async () => {
+    const started = performance.now();
+
+    // Unroutable: an attempt to connect would take the whole timeout.
+    const check = await checkAlarms('http://10.255.255.1:15672', { credentials, timeoutMs: 1_000 });
+
+    expect(check).toEqual({
+      result: 'unavailable',
+      reason: expect.stringMatching(
+        /^management API: not asked, credentials withheld: http:\/\/10\.255\.255\.1:15672 must be https:\/\//,
+      ),
+    });
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it.each([
+    ['http://127.0.0.1:15672', true],
+    ['http://127.8.9.10:15672', true],
+    ['http://localhost:15672', true],
+    ['http://[::1]:15672', true],
+    ['https://10.0.1.5:15671', true],
+    ['http://10.0.1.5:15672', false],
+    ['http://mq.internal:15672', false],
+    ['http://[::ffff:127.0.0.1]:15672', false],
+    ['http://localhost.example.com:15672', false],
+    ['ftp://127.0.0.1/', false],
+  ])('takes %s as a management endpoint: %s', (input, usable) => {
+    expect(managementEndpointProblem(new URL(input)) === undefined).toBe(usable);
+  });
+
+  it.each([
+    ['127.0.0.1', true],
+    ['localhost', true],
+    ['[::1]', true],
+    ['128.0.0.1', false],
+    ['10.127.0.1', false],
+  ])('calls %s loopback: %s', (hostname, loopback) => {
+    expect(isLoopbackHost(hostname)).toBe(loopback);
   });
 
   it('reports the alarms of a 503 as blocked at the management stage', async () => {
