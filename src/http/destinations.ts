@@ -1,4 +1,5 @@
 import type { Destination } from '../publish/publisher.js';
+import { routeOf } from '../topology/routing.js';
 import type { Topology } from '../topology/topology.js';
 import { ApiError } from './api-error.js';
 
@@ -10,7 +11,9 @@ const INTERNAL_PREFIX = 'warren.';
  * non-internal exchange declared in the topology, outside warren's own
  * `warren.*` names. Anything else is a 404 `unknown_destination`, so a request
  * never reaches a broker that would refuse it (RabbitMQ closes the channel on
- * a publish to a missing or internal exchange) or route past the topology.
+ * a publish to a missing or internal exchange) or route past the topology. An
+ * exchange publish whose routing key no binding in the topology matches is a
+ * 422 `unroutable`, before any broker is tried.
  *
  * @example resolveDestination({ destination: { kind: 'queue', queue: 'tasks' } }, defaultTopology)
  */
@@ -30,6 +33,16 @@ export function resolveDestination(
       'unknown_destination',
       `${destination.kind} "${name}" is not a destination this API publishes to`,
     );
+  }
+  // A key no binding matches would come back unroutable from every broker: refuse it here.
+  // Headers-exchange bindings depend on each message's headers: the broker decides those.
+  if (destination.kind === 'exchange') {
+    const route = routeOf(topology, {
+      exchange: destination.exchange,
+      routingKey: destination.routingKey,
+    });
+    if (route.status === 'unroutable')
+      throw new ApiError(422, 'unroutable', `${route.message}: no broker was tried`);
   }
   return destination;
 }

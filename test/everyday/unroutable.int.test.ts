@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/http/app.js';
 import { createAmqpBrokerPool } from '../../src/publish/amqp-broker-pool.js';
 import type { OutgoingMessage } from '../../src/publish/broker-pool.js';
+import { defaultTopology, parseTopology } from '../../src/topology/load-topology.js';
 import { withChannel } from '../support/amqp.js';
 import { brokerUrls, credentials, publishingSetup } from '../support/publishing.js';
 
@@ -52,6 +54,44 @@ describe('a routing key no binding matches, on real brokers', () => {
       expect(used).toEqual(new Set(brokerUrls().map((broker) => broker.id)));
     } finally {
       await setup.close();
+    }
+  });
+
+  it('is refused at the edge with a 422 before any broker is tried (HTTP API)', async () => {
+    const setup = await publishingSetup();
+    try {
+      const topology = parseTopology({
+        ...defaultTopology,
+        exchanges: [...defaultTopology.exchanges, { name: exchange, type: 'topic' }],
+        queues: [...defaultTopology.queues, { name: queue }],
+        bindings: [
+          ...defaultTopology.bindings,
+          { source: exchange, destination: queue, destination_type: 'queue', routing_key: 'eu.*' },
+        ],
+      });
+      const app = createApp({
+        fleet: setup.fleet,
+        probeIntervalMs: 60_000,
+        publisher: setup.publisher,
+        topology,
+      });
+      const post = (routingKey: string) =>
+        app.request('/v1/publish', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ exchange, routingKey, messages: [{ body: 1 }] }),
+        });
+
+      const refused = await post('us.east');
+      expect(refused.status).toBe(422);
+      expect(await refused.json()).toMatchObject({ error: { code: 'unroutable' } });
+      expect((await post('eu.west')).status).toBe(200);
+      const { nodes } = await setup.registry.listNodes();
+      expect(nodes.map((node) => node.outlierReportedAt)).toEqual(nodes.map(() => undefined));
+    } finally {
+      await setup.close();
+      for (const { url } of brokerUrls())
+        await withChannel(url, (channel) => channel.purgeQueue(queue));
     }
   });
 

@@ -13,8 +13,18 @@ const topology = withProbeQueue(
       ...defaultTopology.exchanges,
       { name: 'audit.internal', type: 'fanout', internal: true },
       { name: 'warren.custom', type: 'topic' },
+      { name: 'regional', type: 'topic' },
     ],
-    queues: [...defaultTopology.queues, { name: 'warren.mine' }],
+    queues: [...defaultTopology.queues, { name: 'warren.mine' }, { name: 'regional.eu' }],
+    bindings: [
+      ...defaultTopology.bindings,
+      {
+        source: 'regional',
+        destination: 'regional.eu',
+        destination_type: 'queue',
+        routing_key: 'eu.*',
+      },
+    ],
   }),
 );
 const queue = (name: string): Destination => ({ kind: 'queue', queue: name });
@@ -71,5 +81,19 @@ describe('resolveDestination', () => {
     expect(() => resolveDestination({ destination: queue('tasks') }, empty)).toThrow(
       'queue "tasks" is not a destination',
     );
+  });
+
+  it('refuses with a 422 an exchange publish whose routing key no binding matches', () => {
+    expect(resolveDestination({ destination: exchange('regional', 'eu.west') }, topology)).toEqual(
+      exchange('regional', 'eu.west'),
+    );
+    let refused: unknown;
+    try {
+      resolveDestination({ destination: exchange('regional', 'us.east') }, topology);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ status: 422, code: 'unroutable' });
   });
 });
