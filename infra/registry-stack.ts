@@ -20,7 +20,11 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ENV } from '../src/config.js';
-import { DEFAULT_REGISTRY_TABLE_NAME, REGISTRY_KEYS } from '../src/registry/registry-table.js';
+import {
+  DEFAULT_REGISTRY_TABLE_NAME,
+  REGISTRY_KEYS,
+  REGISTRY_TTL_ATTRIBUTE,
+} from '../src/registry/registry-table.js';
 import { CERTIFICATE_ISSUER_ENV } from '../src/tls/certificate-issuer-config.js';
 import { WarrenFunction } from './warren-function.js';
 
@@ -85,8 +89,9 @@ export class RegistryStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      // No TTL attribute on purpose: staleness is derived from the last probe time,
-      // so a broker that stops being probed stays visible (as stale) instead of vanishing.
+      // Only dedupe records carry the TTL attribute; broker and lease items never do, so a
+      // broker that stops being probed stays visible (as stale) instead of vanishing.
+      timeToLiveAttribute: REGISTRY_TTL_ATTRIBUTE,
     });
 
     this.credentialsSecret = new Secret(this, 'AmqpCredentials', {

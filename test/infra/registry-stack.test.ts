@@ -8,7 +8,11 @@ import {
   type RegistryStackProps,
 } from '../../infra/registry-stack.js';
 import { ENV } from '../../src/config.js';
-import { DEFAULT_REGISTRY_TABLE_NAME, REGISTRY_KEYS } from '../../src/registry/registry-table.js';
+import {
+  DEFAULT_REGISTRY_TABLE_NAME,
+  REGISTRY_KEYS,
+  REGISTRY_TTL_ATTRIBUTE,
+} from '../../src/registry/registry-table.js';
 import { CERTIFICATE_ISSUER_ENV } from '../../src/tls/certificate-issuer-config.js';
 import { cdkJsonContext } from './cdk-context.js';
 
@@ -89,8 +93,10 @@ describe('RegistryStack', () => {
     });
   });
 
-  it('sets no TTL attribute, so unprobed brokers stay visible as stale', () => {
-    template.allResourcesProperties(TABLE, { TimeToLiveSpecification: Match.absent() });
+  it("expires items by the dedupe records' TTL attribute, which broker items never carry", () => {
+    template.hasResourceProperties(TABLE, {
+      TimeToLiveSpecification: { AttributeName: REGISTRY_TTL_ATTRIBUTE, Enabled: true },
+    });
   });
 
   it('names the table like the local fleet does by default', () => {
