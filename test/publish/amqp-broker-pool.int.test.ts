@@ -4,6 +4,7 @@ import { createAmqpBrokerPool } from '../../src/publish/amqp-broker-pool.js';
 import type { OutgoingMessage, PoolTarget } from '../../src/publish/broker-pool.js';
 import { withChannel } from '../support/amqp.js';
 import { brokerUrls, credentials } from '../support/publishing.js';
+import { startStallingProxy } from '../support/stalling-proxy.js';
 
 const tasks = { kind: 'queue', queue: 'tasks' } as const;
 const message: OutgoingMessage = {
@@ -83,6 +84,49 @@ describe('createAmqpBrokerPool against a real broker', () => {
     } finally {
       await pool.close();
       await withChannel(url, (channel) => channel.deleteQueue(queue));
+    }
+  });
+
+  it('gives up within its connect timeout on a broker that stops answering after the handshake (channel open never answered)', async () => {
+    const broker = brokerUrls()[0];
+    if (!broker) throw new Error('the harness has no brokers');
+    const proxy = await startStallingProxy(broker.url);
+    proxy.stallAfterHandshake();
+    const pool = createAmqpBrokerPool({ credentialsFor: async () => credentials });
+    try {
+      const target = { id: broker.id, endpoint: proxy.url.replace(/\/\/[^@]*@/, '//') };
+      const started = performance.now();
+      const [outcome] = await pool.publish(target, tasks, [message], 5_000);
+      const elapsedMs = performance.now() - started;
+
+      expect(outcome).toMatchObject({ ok: false, failure: { kind: 'connect' } });
+      // The 1 s connect timeout, not the 5 s attempt, nor the heartbeat (~10 s).
+      expect(elapsedMs).toBeLessThan(2_500);
+    } finally {
+      await pool.close();
+      await proxy.close();
+    }
+  });
+
+  it('reports a confirm that never comes within the attempt, and reconnects once discarded', async () => {
+    const broker = brokerUrls()[0];
+    if (!broker) throw new Error('the harness has no brokers');
+    const proxy = await startStallingProxy(broker.url);
+    const pool = createAmqpBrokerPool({ credentialsFor: async () => credentials });
+    try {
+      const target = { id: broker.id, endpoint: proxy.url.replace(/\/\/[^@]*@/, '//') };
+      expect(await pool.publish(target, tasks, [message], 2_000)).toEqual([{ ok: true }]);
+      proxy.stall();
+      expect(await pool.publish(target, tasks, [message], 500)).toEqual([
+        { ok: false, failure: { kind: 'timeout', afterMs: expect.any(Number) } },
+      ]);
+      pool.discard(target.id);
+      proxy.resume();
+      expect(await pool.publish(target, tasks, [message], 2_000)).toEqual([{ ok: true }]);
+      expect(proxy.accepted).toBe(2);
+    } finally {
+      await pool.close();
+      await proxy.close();
     }
   });
 });
