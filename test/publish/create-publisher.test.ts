@@ -6,7 +6,7 @@ import type {
   BrokerPool,
   PoolTarget,
 } from '../../src/publish/broker-pool.js';
-import { createPublisher } from '../../src/publish/create-publisher.js';
+import { createPublisher, type PublisherOptions } from '../../src/publish/create-publisher.js';
 import type { CachedFleetView } from '../../src/registry/cached-fleet-view.js';
 import { brokerNode } from '../support/broker-node.js';
 
@@ -55,16 +55,24 @@ const noConfirm = (afterMs: number) => fail({ kind: 'timeout', afterMs });
 
 const tasks = { kind: 'queue', queue: 'tasks' } as const;
 
+/** A publisher whose outlier reports are recorded, in the order made. */
+function reportingPublisher(options: Omit<PublisherOptions, 'registry' | 'probeIntervalMs'>) {
+  const reports: string[] = [];
+  const publisher = createPublisher({
+    ...options,
+    registry: { reportOutlier: async (id) => void reports.push(id) },
+    probeIntervalMs: 15_000,
+  });
+  return { publisher, reports };
+}
+
 describe('createPublisher', () => {
   it('retries what one broker failed on the next, reports that broker once, and says who accepted each message', async () => {
     const fleet = fixedFleet([healthy('b1'), healthy('b2'), healthy('b3')]);
     const { pool, sent } = scriptedPool((target) => (target.id === 'b1' ? closed : { ok: true }));
-    const reports: string[] = [];
-    const publisher = createPublisher({
+    const { publisher, reports } = reportingPublisher({
       fleet,
       pool,
-      registry: { reportOutlier: async (id) => void reports.push(id) },
-      probeIntervalMs: 15_000,
       clock: () => now,
       random: () => 0, // the pair is always b1 and b2: b1 wins on cost while nothing is placed yet
     });
@@ -198,12 +206,9 @@ describe('createPublisher', () => {
   it('fails an unroutable message alone: no other broker tried, no outlier report, no ejection', async () => {
     const fleet = fixedFleet([healthy('b1'), healthy('b2'), healthy('b3')]);
     const { pool, sent, discarded } = scriptedPool(() => fail({ kind: 'unroutable' }));
-    const reports: string[] = [];
-    const publisher = createPublisher({
+    const { publisher, reports } = reportingPublisher({
       fleet,
       pool,
-      registry: { reportOutlier: async (id) => void reports.push(id) },
-      probeIntervalMs: 15_000,
       clock: () => now,
     });
 
@@ -229,12 +234,9 @@ describe('createPublisher', () => {
 
   it('blames no broker when the credentials cannot be read', async () => {
     const { pool, sent } = scriptedPool(() => fail({ kind: 'credentials', detail: 'throttled' }));
-    const reports: string[] = [];
-    const publisher = createPublisher({
+    const { publisher, reports } = reportingPublisher({
       fleet: fixedFleet([healthy('b1'), healthy('b2')]),
       pool,
-      registry: { reportOutlier: async (id) => void reports.push(id) },
-      probeIntervalMs: 15_000,
       clock: () => now,
     });
 
@@ -250,12 +252,9 @@ describe('createPublisher', () => {
     const { pool, discarded } = scriptedPool((target) =>
       target.id === 'b1' ? noConfirm(1_000) : { ok: true },
     );
-    const reports: string[] = [];
-    const publisher = createPublisher({
+    const { publisher, reports } = reportingPublisher({
       fleet: fixedFleet([healthy('b1'), healthy('b2', 5)]),
       pool,
-      registry: { reportOutlier: async (id) => void reports.push(id) },
-      probeIntervalMs: 15_000,
       clock: () => now,
       random: () => 0,
     });
@@ -273,12 +272,9 @@ describe('createPublisher', () => {
       t += 300;
       return noConfirm(300);
     });
-    const reports: string[] = [];
-    const publisher = createPublisher({
+    const { publisher, reports } = reportingPublisher({
       fleet: fixedFleet([healthy('b1'), healthy('b2'), healthy('b3')]),
       pool,
-      registry: { reportOutlier: async (id) => void reports.push(id) },
-      probeIntervalMs: 15_000,
       clock: () => t,
     });
 
