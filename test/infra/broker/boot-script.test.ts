@@ -22,18 +22,7 @@ import { defaultTopology } from '../../../src/topology/load-topology.js';
 
 const run = promisify(execFile);
 
-const options: BrokerBootOptions = {
-  nodeId: 'b1',
-  region: 'eu-west-1',
-  rabbitmqVersion: '4.1.4',
-  erlangMajor: 27,
-  dataVolumeId: 'vol-0123456789abcdef0',
-  credentialsSecretArn:
-    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:warren/amqp-credentials-AbCdEf',
-  certificateIssuerUrl: 'https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.eu-west-1.on.aws/',
-  topology: defaultTopology,
-  logGroupName: '/warren/brokers/b1',
-};
+const options = SAMPLE_BOOT_OPTIONS;
 
 // What CDK puts in the user data at synth time, resolved only by CloudFormation.
 const tokens: BrokerBootOptions = {
