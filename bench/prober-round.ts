@@ -15,6 +15,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { ProbeOutcome } from '../src/core/probe-outcome.js';
 import { REFRESH_AFTER_INTERVALS } from '../src/core/staleness.js';
+import { createRegistryTable } from '../src/dynamodb/create-registry-table.js';
+import { createDynamoDbClients } from '../src/dynamodb/dynamodb-client.js';
 import { startFleet } from '../src/fleet/fleet.js';
 import { findFreePorts } from '../src/fleet/free-ports.js';
 import { LOCAL_CREDENTIALS } from '../src/fleet/local-brokers.js';
@@ -24,8 +26,6 @@ import {
   probeBroker,
 } from '../src/prober/probe-broker.js';
 import { type RoundSummary, runProbeRound } from '../src/prober/probe-round.js';
-import { createRegistryTable } from '../src/registry/create-registry-table.js';
-import { createDynamoDbClients } from '../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../src/registry/dynamodb-health-registry.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
+import { createRegistryTable } from '../src/dynamodb/create-registry-table.js';
+import { createDynamoDbClients } from '../src/dynamodb/dynamodb-client.js';
 import { startFleet } from '../src/fleet/fleet.js';
 import type { FleetDescription } from '../src/fleet/fleet-state.js';
 import { LOCAL_CREDENTIALS } from '../src/fleet/local-brokers.js';
@@ -13,8 +15,6 @@ import { createAmqpBrokerPool } from '../src/publish/amqp-broker-pool.js';
 import { createPublisher } from '../src/publish/create-publisher.js';
 import type { Destination, MessageResult } from '../src/publish/publisher.js';
 import { createCachedFleetView } from '../src/registry/cached-fleet-view.js';
-import { createRegistryTable } from '../src/registry/create-registry-table.js';
-import { createDynamoDbClients } from '../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../src/registry/dynamodb-health-registry.js';
 import {
   brokerPidsOf,

@@ -7,7 +7,7 @@
 import { readConfig } from '../src/config.js';
 import { createBrokerRegistrationResource } from '../src/custom-resource/broker-registration-resource.js';
 import { createCustomResourceHandler } from '../src/custom-resource/create-custom-resource-handler.js';
-import { createDynamoDbClients } from '../src/registry/dynamodb-client.js';
+import { createDynamoDbClients } from '../src/dynamodb/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../src/registry/dynamodb-health-registry.js';
 
 // Built inside the handler factory: a bad configuration becomes a FAILED answer to

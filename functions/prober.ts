@@ -11,6 +11,7 @@ import * as z from 'zod';
 import { type AmqpCredentials, createAmqpCredentialsSource } from '../src/amqp/amqp-credentials.js';
 import { ConfigError, type ProberConfig, readProberConfig } from '../src/config.js';
 import { REFRESH_AFTER_INTERVALS } from '../src/core/staleness.js';
+import { createDynamoDbClients } from '../src/dynamodb/dynamodb-client.js';
 import {
   DEFAULT_PROBE_OPTIONS,
   isAuthenticationRefused,
@@ -29,7 +30,6 @@ import {
   roundLogAttributes,
   roundMetrics,
 } from '../src/prober/round-telemetry.js';
-import { createDynamoDbClients } from '../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../src/registry/dynamodb-health-registry.js';
 
 const SERVICE = 'warren-prober';

@@ -7,13 +7,13 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAmqpCredentialsSource } from '../src/amqp/amqp-credentials.js';
 import { readPublishConfig } from '../src/config.js';
+import { createDynamoDbClients } from '../src/dynamodb/dynamodb-client.js';
 import { createApp } from '../src/http/app.js';
 import { handlePublish, type PublishDeps } from '../src/http/handle-publish.js';
 import { createLambdaHandler } from '../src/http/lambda-dispatch.js';
 import { createAmqpBrokerPool } from '../src/publish/amqp-broker-pool.js';
 import { createPublisher } from '../src/publish/create-publisher.js';
 import { createCachedFleetView } from '../src/registry/cached-fleet-view.js';
-import { createDynamoDbClients } from '../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../src/registry/dynamodb-health-registry.js';
 
 const config = readPublishConfig(process.env);

@@ -24,7 +24,7 @@ import {
   DEFAULT_REGISTRY_TABLE_NAME,
   REGISTRY_KEYS,
   REGISTRY_TTL_ATTRIBUTE,
-} from '../src/registry/registry-table.js';
+} from '../src/dynamodb/registry-table.js';
 import { CERTIFICATE_ISSUER_ENV } from '../src/tls/certificate-issuer-config.js';
 import { WarrenFunction } from './warren-function.js';
 

@@ -15,7 +15,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ENV } from '../src/config.js';
 import type { BrokerNode } from '../src/core/broker-node.js';
-import { REGISTRY_KEYS } from '../src/registry/registry-table.js';
+import { REGISTRY_KEYS } from '../src/dynamodb/registry-table.js';
 import type { Topology } from '../src/topology/topology.js';
 import { ServiceMonitoring } from './service-monitoring.js';
 import { WarrenFunction } from './warren-function.js';

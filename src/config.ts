@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { CaCertificateError, parseCaCertificate } from './amqp/ca-certificate.js';
+import { DEFAULT_REGISTRY_TABLE_NAME } from './dynamodb/registry-table.js';
 import { DEFAULT_PUBLISH_LIMITS, type PublishLimits } from './http/publish-limits.js';
-import { DEFAULT_REGISTRY_TABLE_NAME } from './registry/registry-table.js';
 import { defaultTopology, parseTopology, TopologyError } from './topology/load-topology.js';
 import type { Topology } from './topology/topology.js';
 

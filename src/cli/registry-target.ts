@@ -1,6 +1,6 @@
 import { ENV, readConfig } from '../config.js';
+import { createDynamoDbClients } from '../dynamodb/dynamodb-client.js';
 import { isAlive, readFleetState } from '../fleet/fleet-state.js';
-import { createDynamoDbClients } from '../registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../registry/dynamodb-health-registry.js';
 import type { HealthRegistry } from '../registry/health-registry.js';
 

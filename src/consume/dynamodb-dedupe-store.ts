@@ -5,9 +5,9 @@ import {
   GetCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamoDbCalls } from '../registry/dynamodb-call.js';
-import { REGISTRY_KEYS, REGISTRY_TTL_ATTRIBUTE } from '../registry/registry-table.js';
-import { buildUpdate } from '../registry/update-expression.js';
+import { dynamoDbCalls } from '../dynamodb/dynamodb-call.js';
+import { REGISTRY_KEYS, REGISTRY_TTL_ATTRIBUTE } from '../dynamodb/registry-table.js';
+import { buildUpdate } from '../dynamodb/update-expression.js';
 import {
   assertDedupeKey,
   assertWindow,

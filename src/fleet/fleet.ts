@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
+import { createRegistryTable } from '../dynamodb/create-registry-table.js';
+import { createDynamoDbClients } from '../dynamodb/dynamodb-client.js';
+import { DEFAULT_REGISTRY_TABLE_NAME } from '../dynamodb/registry-table.js';
 import { createApp } from '../http/app.js';
 import { serveApp } from '../http/serve-app.js';
 import { createAmqpBrokerPool } from '../publish/amqp-broker-pool.js';
 import { createPublisher } from '../publish/create-publisher.js';
 import { createCachedFleetView } from '../registry/cached-fleet-view.js';
-import { createRegistryTable } from '../registry/create-registry-table.js';
-import { createDynamoDbClients } from '../registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../registry/dynamodb-health-registry.js';
-import { DEFAULT_REGISTRY_TABLE_NAME } from '../registry/registry-table.js';
 import { defaultTopology } from '../topology/load-topology.js';
 import { withProbeQueue } from '../topology/probe-queue.js';
 import type { Topology } from '../topology/topology.js';

@@ -7,7 +7,9 @@ import {
 import { formatEndpoint, InvalidAmqpUrlError, parseAmqpUrl } from '../core/amqp-endpoint.js';
 import type { AdminStateName, BrokerNode } from '../core/broker-node.js';
 import { assertNodeId } from '../core/node-id.js';
-import { dynamoDbCalls } from './dynamodb-call.js';
+import { dynamoDbCalls } from '../dynamodb/dynamodb-call.js';
+import { REGISTRY_KEYS } from '../dynamodb/registry-table.js';
+import { buildUpdate } from '../dynamodb/update-expression.js';
 import {
   type FleetSnapshot,
   type HealthRegistry,
@@ -19,8 +21,6 @@ import {
   type RejectedItem,
 } from './health-registry.js';
 import { decodeNodeItem } from './node-item.js';
-import { REGISTRY_KEYS } from './registry-table.js';
-import { buildUpdate } from './update-expression.js';
 
 const LEASE_KEY = {
   [REGISTRY_KEYS.partitionKey]: REGISTRY_KEYS.leasePartition,

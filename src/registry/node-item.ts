@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ADMIN_STATES, type BrokerNode } from '../core/broker-node.js';
-import { REGISTRY_KEYS } from './registry-table.js';
+import { REGISTRY_KEYS } from '../dynamodb/registry-table.js';
 
 const timestamp = z.iso.datetime({ offset: true });
 const count = z.number().int().nonnegative();

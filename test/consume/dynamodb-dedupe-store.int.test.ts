@@ -11,9 +11,9 @@ import {
   DedupeStoreUnavailableError,
 } from '../../src/consume/dedupe-store.js';
 import { DynamoDbDedupeStore } from '../../src/consume/dynamodb-dedupe-store.js';
+import { createDynamoDbClients } from '../../src/dynamodb/dynamodb-client.js';
+import { REGISTRY_TTL_ATTRIBUTE } from '../../src/dynamodb/registry-table.js';
 import { findFreePorts } from '../../src/fleet/free-ports.js';
-import { createDynamoDbClients } from '../../src/registry/dynamodb-client.js';
-import { REGISTRY_TTL_ATTRIBUTE } from '../../src/registry/registry-table.js';
 import { freshRegistry } from '../support/registry.js';
 
 const T0 = Date.parse('2026-11-26T12:00:00.000Z');

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createDynamoDbClients } from '../../src/registry/dynamodb-client.js';
+import { createDynamoDbClients } from '../../src/dynamodb/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import { eventually } from '../support/eventually.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, inject, it } from 'vitest';
+import { createDynamoDbClients } from '../../src/dynamodb/dynamodb-client.js';
 import { findFreePorts } from '../../src/fleet/free-ports.js';
 import { createApp } from '../../src/http/app.js';
 import type { NodeView } from '../../src/http/node-view.js';
 import { createCachedFleetView } from '../../src/registry/cached-fleet-view.js';
-import { createDynamoDbClients } from '../../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import type { HealthRegistry } from '../../src/registry/health-registry.js';
 import { defaultTopology } from '../../src/topology/load-topology.js';

@@ -2,7 +2,7 @@ import { type App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { APP_CONTEXT_KEYS } from '../../infra/app-config.js';
 import { brokerIds, STACK_IDS } from '../../infra/build-app.js';
-import { DEFAULT_REGISTRY_TABLE_NAME } from '../../src/registry/registry-table.js';
+import { DEFAULT_REGISTRY_TABLE_NAME } from '../../src/dynamodb/registry-table.js';
 import { buildTestApp, stackTemplate } from './cdk-context.js';
 
 const stackIds = (app: App) =>

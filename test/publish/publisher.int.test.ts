@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { connectAmqp } from '../../src/amqp/connect-amqp.js';
+import { createDynamoDbClients } from '../../src/dynamodb/dynamodb-client.js';
 import { findFreePorts } from '../../src/fleet/free-ports.js';
 import { locateRabbitMq } from '../../src/fleet/rabbitmq-install.js';
 import { rabbitmqctl } from '../../src/fleet/rabbitmqctl.js';
 import { runProbeRound } from '../../src/prober/probe-round.js';
-import { createDynamoDbClients } from '../../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import type { HealthRegistry } from '../../src/registry/health-registry.js';
 import { drainIds, purgeEverywhere } from '../support/amqp.js';

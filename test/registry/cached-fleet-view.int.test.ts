@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createDynamoDbClients } from '../../src/dynamodb/dynamodb-client.js';
 import { findFreePorts } from '../../src/fleet/free-ports.js';
 import { createCachedFleetView } from '../../src/registry/cached-fleet-view.js';
-import { createDynamoDbClients } from '../../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import {
   type HealthRegistry,

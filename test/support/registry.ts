@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { inject, vi } from 'vitest';
 import { ENV } from '../../src/config.js';
+import { createRegistryTable } from '../../src/dynamodb/create-registry-table.js';
+import { createDynamoDbClients, type DynamoDbClients } from '../../src/dynamodb/dynamodb-client.js';
 import { findFreePorts } from '../../src/fleet/free-ports.js';
-import { createRegistryTable } from '../../src/registry/create-registry-table.js';
-import { createDynamoDbClients, type DynamoDbClients } from '../../src/registry/dynamodb-client.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 
 /** A registry on its own fresh table in the run's dynalite, so tests never see each other's items. */
