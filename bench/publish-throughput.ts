@@ -9,13 +9,11 @@ import { createDynamoDbClients } from '../src/dynamodb/dynamodb-client.js';
 import { startFleet } from '../src/fleet/fleet.js';
 import type { FleetDescription } from '../src/fleet/fleet-state.js';
 import { LOCAL_CREDENTIALS } from '../src/fleet/local-brokers.js';
-import { DEFAULT_PROBE_OPTIONS, probeBroker } from '../src/prober/probe-broker.js';
 import { runProbeRound } from '../src/prober/probe-round.js';
-import { createAmqpBrokerPool } from '../src/publish/amqp-broker-pool.js';
-import { createPublisher } from '../src/publish/create-publisher.js';
-import type { Destination, MessageResult } from '../src/publish/publisher.js';
-import { createCachedFleetView } from '../src/registry/cached-fleet-view.js';
+import type { Destination, MessageResult, Publisher } from '../src/publish/publisher.js';
 import { DynamoDbHealthRegistry } from '../src/registry/dynamodb-health-registry.js';
+import { createProberService } from '../src/service/create-prober-service.js';
+import { createPublishService } from '../src/service/create-publish-service.js';
 import {
   brokerPidsOf,
   type FleetHandle,
@@ -162,7 +160,7 @@ const nodeOf = (result: MessageResult | undefined) =>
   result?.status === 'accepted' ? result.node : `failed: ${result?.error}`;
 
 /** warren in process: `publish()` of `{ body }` messages (ids generated), the batch split over the brokers. */
-function libraryVariant(publisher: ReturnType<typeof createPublisher>): Variant {
+function libraryVariant(publisher: Publisher): Variant {
   return {
     name: 'warren publish()',
     async batch(_tag, _index, size, counts) {
@@ -362,26 +360,18 @@ async function main(): Promise<void> {
     for (const broker of fleet.brokers) {
       await registry.registerNode({ id: broker.id, endpoint: broker.endpoint }, new Date());
     }
-    const probe = () =>
-      runProbeRound({
-        registry,
-        probe: (target) =>
-          probeBroker(target, { ...DEFAULT_PROBE_OPTIONS, credentials: LOCAL_CREDENTIALS }),
-        refreshAfterMs: 0,
-      });
+    // Probed again (untimed) before each repetition, so 3 x 60 s never passes without a probe.
+    const probeIntervalMs = 60_000;
+    const credentialsFor = async () => LOCAL_CREDENTIALS;
+    const prober = createProberService({ probeIntervalMs }, { registry, credentialsFor });
+    const probe = () => runProbeRound({ registry, probe: prober.probe, refreshAfterMs: 0 });
     const firstRound = await probe();
     if (firstRound.eligible !== fleet.brokers.length)
       throw new Error(`only ${firstRound.eligible} brokers eligible after probing`);
-    // Probed again (untimed) before each repetition, so 3 x 60 s never passes without a probe.
-    const probeIntervalMs = 60_000;
-    const pool = createAmqpBrokerPool({ credentialsFor: async () => LOCAL_CREDENTIALS });
-    cleanups.push(() => pool.close());
-    const publisher = createPublisher({
-      fleet: createCachedFleetView({ registry, ttlMs: 5_000, clock: Date.now }),
-      pool,
-      registry,
-      probeIntervalMs,
-    });
+    // The Lambda's assembly and settings (cache TTL, deadline, attempt timeout).
+    const service = createPublishService({ probeIntervalMs }, { registry, credentialsFor });
+    cleanups.push(() => service.close());
+    const { publisher } = service;
 
     const raw = rawVariant(brokers);
     const variants: Variant[] = [raw];

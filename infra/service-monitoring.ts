@@ -14,13 +14,15 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { PROBER_METRICS } from '../src/prober/prober-metrics.js';
 import { BROKER_METRICS } from './broker/cloudwatch-agent-config.js';
 
-/** Where the prober's Powertools metrics land (see functions/prober.ts). */
-export const PROBER_METRICS = {
-  namespace: 'Warren',
-  dimensionsMap: { service: 'warren-prober' },
+/** Where the prober's Powertools metrics land, by the names the prober emits them with. */
+const PROBER_METRIC = {
+  namespace: PROBER_METRICS.namespace,
+  dimensionsMap: { service: PROBER_METRICS.service },
 } as const;
+const NAMES = PROBER_METRICS.names;
 
 /** Thresholds of the service alarms. */
 export const SERVICE_ALARM_THRESHOLDS = {
@@ -49,16 +51,16 @@ export class ServiceMonitoring extends Construct {
     super(scope, id);
     const minute = Duration.minutes(1);
     const prober = (metricName: string, statistic: string) =>
-      new Metric({ ...PROBER_METRICS, metricName, statistic, period: minute });
+      new Metric({ ...PROBER_METRIC, metricName, statistic, period: minute });
 
-    const eligible = prober('EligibleBrokers', 'Minimum');
-    const rounds = prober('ProbeRounds', 'Sum');
+    const eligible = prober(NAMES.eligibleBrokers, 'Minimum');
+    const rounds = prober(NAMES.probeRounds, 'Sum');
     const proberErrors = new MathExpression({
       label: 'prober errors',
       expression: 'FILL(lambdaErrors, 0) + FILL(invocationErrors, 0)',
       usingMetrics: {
         lambdaErrors: props.proberFunction.metricErrors({ period: minute }),
-        invocationErrors: prober('InvocationErrors', 'Sum'),
+        invocationErrors: prober(NAMES.invocationErrors, 'Sum'),
       },
       period: minute,
     });
@@ -136,7 +138,7 @@ export class ServiceMonitoring extends Construct {
       new SingleValueWidget({ title: 'Eligible brokers', metrics: [eligible], width: 6 }),
       new GraphWidget({
         title: 'Probe latency by broker (ms)',
-        left: [search(`${PROBER_METRICS.namespace},NodeId,service`, 'ProbeLatency', 'Average')],
+        left: [search(`${PROBER_METRICS.namespace},NodeId,service`, NAMES.probeLatency, 'Average')],
         width: 9,
       }),
       new GraphWidget({

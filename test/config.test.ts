@@ -52,9 +52,8 @@ describe('readProberConfig', () => {
   it('defaults to 4 rounds and the per-stage probe timeouts, with credentials from the pair', () => {
     expect(readProberConfig(pair)).toEqual({
       registryTableName: 'warren-registry',
-      probeIntervalMs: 15_000,
-      probeRounds: 4,
       amqpCredentials: { source: 'env', username: 'warren', password: 'hunter2' },
+      settings: { probeIntervalMs: 15_000, probeRounds: 4 },
     });
   });
 
@@ -65,8 +64,7 @@ describe('readProberConfig', () => {
       [ENV.amqpSecretArn]: SECRET_ARN,
     };
     expect(readProberConfig(env)).toMatchObject({
-      probeRounds: 2,
-      probeTimeoutMs: 1_500,
+      settings: { probeRounds: 2, probeTimeoutMs: 1_500 },
       amqpCredentials: { source: 'secret', secretArn: SECRET_ARN, maxAgeMs: 300_000 },
     });
   });
@@ -96,7 +94,7 @@ describe('readProberConfig', () => {
 
   it('treats variables set to the empty string as unset', () => {
     const env = { ...pair, [ENV.probeTimeoutMs]: '', [ENV.amqpSecretArn]: '' };
-    expect(readProberConfig(env)).not.toHaveProperty('probeTimeoutMs');
+    expect(readProberConfig(env).settings).not.toHaveProperty('probeTimeoutMs');
     expect(readProberConfig(env).amqpCredentials.source).toBe('env');
   });
 
@@ -151,8 +149,8 @@ describe("the brokers' CA certificate (WARREN_AMQP_CA_CERT)", () => {
 
   it('is handed to the prober as PEM when it is a CA certificate', () => {
     const config = readProberConfig({ ...pair, [ENV.amqpCaCert]: ca.certPem });
-    expect(config.amqpCaCertPem?.trim()).toBe(ca.certPem.trim());
-    expect(readAmqpCaCertConfig({ [ENV.amqpCaCert]: ca.certPem })).toBe(config.amqpCaCertPem);
+    expect(config.settings.caCertPem?.trim()).toBe(ca.certPem.trim());
+    expect(readAmqpCaCertConfig({ [ENV.amqpCaCert]: ca.certPem })).toBe(config.settings.caCertPem);
   });
 
   it.each([
@@ -161,7 +159,7 @@ describe("the brokers' CA certificate (WARREN_AMQP_CA_CERT)", () => {
     ['only white space', ' \n'],
   ])('is left out when %s', (_case, value) => {
     const config = readProberConfig({ ...pair, [ENV.amqpCaCert]: value });
-    expect(config).not.toHaveProperty('amqpCaCertPem');
+    expect(config.settings).not.toHaveProperty('caCertPem');
     expect(readAmqpCaCertConfig({ [ENV.amqpCaCert]: value })).toBeUndefined();
   });
 

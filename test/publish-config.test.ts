@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ENV, readPublishConfig } from '../src/config.js';
-import { DEFAULT_PUBLISH_LIMITS } from '../src/http/publish-limits.js';
+import { DEFAULT_PUBLISH_LIMITS } from '../src/service/publish-limits.js';
 import { defaultTopology } from '../src/topology/load-topology.js';
 import { issueTestCa, issueTestServerCertificate } from './amqp/test-certificates.js';
 
@@ -15,10 +15,12 @@ describe('publish configuration', () => {
     });
     expect(readPublishConfig(credentials)).toEqual({
       registryTableName: 'warren-registry',
-      probeIntervalMs: 15_000,
-      publishLimits: DEFAULT_PUBLISH_LIMITS,
       amqpCredentials: { source: 'env', username: 'guest', password: 'guest' },
-      topology: defaultTopology,
+      settings: {
+        probeIntervalMs: 15_000,
+        limits: DEFAULT_PUBLISH_LIMITS,
+        topology: defaultTopology,
+      },
     });
   });
 
@@ -30,7 +32,7 @@ describe('publish configuration', () => {
       [ENV.maxRequestBytes]: '1048576',
     };
 
-    expect(readPublishConfig(env).publishLimits).toEqual({
+    expect(readPublishConfig(env).settings.limits).toEqual({
       maxMessages: 100,
       maxMessageBytes: 262_144,
       maxRequestBytes: 1_048_576,
@@ -68,7 +70,7 @@ describe('publish configuration', () => {
   it('reads the topology from WARREN_TOPOLOGY', () => {
     const topology = { queues: [{ name: 'orders', durable: true }] };
     const config = readPublishConfig({ ...credentials, [ENV.topology]: JSON.stringify(topology) });
-    expect(config.topology.queues.map((queue) => queue.name)).toEqual(['orders']);
+    expect(config.settings.topology.queues.map((queue) => queue.name)).toEqual(['orders']);
   });
 
   it.each([
@@ -81,9 +83,9 @@ describe('publish configuration', () => {
   it("hand the brokers' CA certificate to the publisher, and leave it out when blank", () => {
     const ca = issueTestCa();
     const config = readPublishConfig({ ...credentials, [ENV.amqpCaCert]: ca.certPem });
-    expect(config.amqpCaCertPem?.trim()).toBe(ca.certPem.trim());
-    expect(readPublishConfig({ ...credentials, [ENV.amqpCaCert]: '' })).not.toHaveProperty(
-      'amqpCaCertPem',
+    expect(config.settings.caCertPem?.trim()).toBe(ca.certPem.trim());
+    expect(readPublishConfig({ ...credentials, [ENV.amqpCaCert]: '' }).settings).not.toHaveProperty(
+      'caCertPem',
     );
   });
 

@@ -5,10 +5,9 @@ import { createDynamoDbClients } from '../dynamodb/dynamodb-client.js';
 import { DEFAULT_REGISTRY_TABLE_NAME } from '../dynamodb/registry-table.js';
 import { createApp } from '../http/app.js';
 import { serveApp } from '../http/serve-app.js';
-import { createAmqpBrokerPool } from '../publish/amqp-broker-pool.js';
-import { createPublisher } from '../publish/create-publisher.js';
-import { createCachedFleetView } from '../registry/cached-fleet-view.js';
 import { DynamoDbHealthRegistry } from '../registry/dynamodb-health-registry.js';
+import { createProberService } from '../service/create-prober-service.js';
+import { createPublishService } from '../service/create-publish-service.js';
 import { defaultTopology } from '../topology/load-topology.js';
 import { withProbeQueue } from '../topology/probe-queue.js';
 import type { Topology } from '../topology/topology.js';
@@ -26,9 +25,6 @@ import { LOCAL_CREDENTIALS, startLocalBrokers } from './local-brokers.js';
 import { startLocalDynamoDb } from './local-dynamodb.js';
 import { startLocalProber } from './local-prober.js';
 import { locateRabbitMq } from './rabbitmq-install.js';
-
-/** The local API reads the registry through the same cache publishers use; short, as the prober runs every 2 s. */
-const REGISTRY_CACHE_TTL_MS = 1_000;
 
 export interface FleetOptions {
   /** Broker data, logs and `fleet.json`. Default `.warren`. */
@@ -129,32 +125,23 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     onEvent({ type: 'nodes-registered', ids: brokers.map((broker) => broker.id) });
 
     options.signal?.throwIfAborted();
-    const credentialsFor = (id: string) => credentials.get(id) ?? LOCAL_CREDENTIALS;
-    const prober = startLocalProber({
-      registry,
-      intervalMs: probeIntervalMs,
-      credentialsFor,
+    const credentialsFor = async (target: { id: string }) =>
+      credentials.get(target.id) ?? LOCAL_CREDENTIALS;
+    const prober = startLocalProber(
+      createProberService({ probeIntervalMs }, { registry, credentialsFor }),
       onEvent,
-    });
+    );
     cleanups.push(() => prober.stop());
 
-    const fleetView = createCachedFleetView({
-      registry,
-      ttlMs: REGISTRY_CACHE_TTL_MS,
-      clock: Date.now,
-    });
-    const pool = createAmqpBrokerPool({
-      credentialsFor: async (target) => credentialsFor(target.id),
-    });
-    cleanups.push(() => pool.close());
-    const publisher = createPublisher({ fleet: fleetView, pool, registry, probeIntervalMs });
-    const api = await serveApp(
-      createApp({ fleet: fleetView, probeIntervalMs, publisher, topology }),
-      {
-        port: options.port ?? 8080,
-        hostname: '127.0.0.1',
-      },
+    const service = createPublishService(
+      { probeIntervalMs, topology },
+      { registry, credentialsFor },
     );
+    cleanups.push(() => service.close());
+    const api = await serveApp(createApp(service), {
+      port: options.port ?? 8080,
+      hostname: '127.0.0.1',
+    });
     cleanups.push(() => api.close());
     onEvent({ type: 'api-listening', url: api.url });
 

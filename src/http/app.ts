@@ -1,44 +1,31 @@
 import { Hono } from 'hono';
-import type { Publisher } from '../publish/publisher.js';
-import type { CachedFleetView } from '../registry/cached-fleet-view.js';
-import type { Topology } from '../topology/topology.js';
-import { ApiError, errorResponse, toApiError } from './api-error.js';
+import type { PublishService } from '../service/publish-service.js';
+import { errorOutcome, send } from './error-table.js';
+import { HttpRequestError } from './http-request-error.js';
 import { toNodeView } from './node-view.js';
-import { DEFAULT_PUBLISH_LIMITS, type PublishLimits } from './publish-limits.js';
 import { registerPublishRoute } from './publish-route.js';
 
 export interface AppOptions {
-  /** The registry as publishers see it: cached, refreshed in the background, last known good on failure. */
-  readonly fleet: CachedFleetView;
-  /** The prober's interval; readers call a broker stale after three of them without a probe. */
-  readonly probeIntervalMs: number;
+  /** Milliseconds since the epoch, for node staleness; injected so that tests control time. */
   readonly now?: () => number;
-  /** Publishes `POST /v1/publish`. */
-  readonly publisher: Publisher;
-  /** The declared topology: only its queues and non-internal exchanges outside `warren.*` can be published to. */
-  readonly topology: Topology;
-  /** Default 500 messages, 256 KiB per message, 5 MiB per request. */
-  readonly limits?: PublishLimits;
-  /** The publisher's budget per request, failover included. Default 5 000 ms. */
-  readonly deadlineMs?: number;
-  /** Receives errors that became a 500, which callers only see as `internal_error`. */
-  readonly onInternalError?: (error: unknown) => void;
 }
 
 /**
- * The warren HTTP API, served by the publish Lambda and by the local fleet.
+ * The warren HTTP API over a publish service, served by the publish Lambda
+ * and by the local fleet: `POST /v1/publish`, `GET /v1/nodes`, `GET /healthz`.
+ * Every error leaves through `onError` and the one error table.
  *
  * @example
- * const app = createApp({ fleet: createCachedFleetView({ registry, ttlMs: 2_000, clock: Date.now }), probeIntervalMs: 2_000 });
+ * const app = createApp(createPublishService({ registry, credentialsFor }));
  * const response = await app.request('/v1/nodes');
  */
-export function createApp(options: AppOptions): Hono {
+export function createApp(service: PublishService, options: AppOptions = {}): Hono {
   const now = options.now ?? Date.now;
   const app = new Hono();
 
   app.get('/healthz', async (c) => {
     try {
-      const view = await options.fleet.read();
+      const view = await service.fleet.read();
       const registry =
         view.source === 'last-known-good'
           ? { reachable: false, source: view.source, error: view.error.message }
@@ -48,16 +35,16 @@ export function createApp(options: AppOptions): Hono {
         registry: { ...registry, nodes: view.snapshot.nodes.length },
       });
     } catch (error) {
-      const { message } = toApiError(error);
+      const { message } = errorOutcome(error, service.reportInternalError).body.error;
       return c.json({ status: 'unready', registry: { reachable: false, error: message } }, 503);
     }
   });
 
   app.get('/v1/nodes', async (c) => {
-    const view = await options.fleet.read();
+    const view = await service.fleet.read();
     const at = now();
     return c.json({
-      nodes: view.snapshot.nodes.map((node) => toNodeView(node, at, options.probeIntervalMs)),
+      nodes: view.snapshot.nodes.map((node) => toNodeView(node, at, service.probeIntervalMs)),
       rejected: view.snapshot.rejected,
       source: view.source,
       fetchedAt: new Date(view.fetchedAtMs).toISOString(),
@@ -65,30 +52,24 @@ export function createApp(options: AppOptions): Hono {
     });
   });
 
-  registerPublishRoute(app, {
-    publisher: options.publisher,
-    topology: options.topology,
-    limits: options.limits ?? DEFAULT_PUBLISH_LIMITS,
-    deadlineMs: options.deadlineMs ?? 5_000,
-    onInternalError: options.onInternalError,
-  });
+  registerPublishRoute(app, service);
 
   for (const path of ['/healthz', '/v1/nodes']) {
     app.all(path, (c) => {
-      throw new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${path}`, {
-        Allow: 'GET, HEAD',
-      });
+      throw new HttpRequestError(
+        'method_not_allowed',
+        `${c.req.method} is not allowed on ${path}`,
+        { Allow: 'GET, HEAD' },
+      );
     });
   }
 
   app.notFound((c) =>
-    errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)),
+    send(
+      c,
+      errorOutcome(new HttpRequestError('not_found', `no route for ${c.req.method} ${c.req.path}`)),
+    ),
   );
-  app.onError((error, c) => {
-    const apiError = toApiError(error);
-    if (apiError.status >= 500 && apiError.code === 'internal_error')
-      options.onInternalError?.(error);
-    return errorResponse(c, apiError);
-  });
+  app.onError((error, c) => send(c, errorOutcome(error, service.reportInternalError)));
   return app;
 }

@@ -1,21 +1,18 @@
-import type { Hono } from 'hono';
 import {
   type APIGatewayProxyResult,
   handle,
   type LambdaContext,
   type LambdaEvent,
 } from 'hono/aws-lambda';
-import type { ErrorBody } from './api-error.js';
-import type { PublishOutcome, PublishResponse } from './handle-publish.js';
+import type { PublishResponse, PublishService } from '../service/publish-service.js';
+import { createApp } from './app.js';
+import { type ErrorBody, errorOutcome, resultsOutcome } from './error-table.js';
 
 /**
  * What a direct invoke returns: the HTTP response's JSON body plus the status
  * it would have had (`statusCode` 503 means retry after a second).
  */
 export type DirectInvokeResponse = (PublishResponse | ErrorBody) & { readonly statusCode: number };
-
-/** Runs a direct-invoke payload, the same JSON as a `POST /v1/publish` body. */
-export type DirectInvoke = (payload: unknown) => Promise<PublishOutcome>;
 
 export interface LambdaHandler {
   (event: LambdaEvent, context?: LambdaContext): Promise<APIGatewayProxyResult>;
@@ -26,14 +23,20 @@ export interface LambdaHandler {
  * The publish Lambda's handler. Hono's `handle` takes any event for an HTTP
  * one, so the event's shape decides: a function URL or API Gateway v2 event
  * (`requestContext.http`), or an API Gateway v1 / ALB event (`httpMethod`),
- * goes to the app; anything else is a direct invoke whose payload is a
- * publish request.
+ * goes to the HTTP app; anything else is a direct invoke whose payload is a
+ * publish request, answered through the same error table.
  *
- * @example
- * export const handler = createLambdaHandler(app, (payload) => handlePublish(payload, deps));
+ * @example export const handler = createLambdaHandler(createPublishService(settings, deps));
  */
-export function createLambdaHandler(app: Hono, directInvoke: DirectInvoke): LambdaHandler {
-  const http = handle(app);
+export function createLambdaHandler(service: PublishService): LambdaHandler {
+  const http = handle(createApp(service));
+  const directInvoke = async (payload: unknown) => {
+    try {
+      return resultsOutcome(await service.publish(payload));
+    } catch (error) {
+      return errorOutcome(error, service.reportInternalError);
+    }
+  };
   const dispatch = async (
     event: unknown,
     context?: LambdaContext,

@@ -1,7 +1,8 @@
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { ApiError, errorResponse } from './api-error.js';
-import { handlePublish, type PublishDeps } from './handle-publish.js';
+import type { PublishService } from '../service/publish-service.js';
+import { errorOutcome, resultsOutcome, send } from './error-table.js';
+import { HttpRequestError } from './http-request-error.js';
 
 export const PUBLISH_PATH = '/v1/publish';
 
@@ -9,44 +10,38 @@ export const PUBLISH_PATH = '/v1/publish';
  * `POST /v1/publish`. The size limit comes first: a declared Content-Length
  * over it is refused before any byte is read, and the body is counted as it
  * is read whatever Content-Length says. Then the content type, the JSON, and
- * the shared validate-and-publish path. Other methods get a 405.
+ * the publish service. Other methods get a 405.
  *
- * @example registerPublishRoute(app, { publisher, topology, limits: DEFAULT_PUBLISH_LIMITS, deadlineMs: 5_000 });
+ * @example registerPublishRoute(app, service);
  */
-export function registerPublishRoute(app: Hono, deps: PublishDeps): void {
-  const { maxRequestBytes } = deps.limits;
+export function registerPublishRoute(app: Hono, service: PublishService): void {
+  const { maxRequestBytes } = service.limits;
   const tooLarge = () =>
-    new ApiError(
-      413,
+    new HttpRequestError(
       'request_too_large',
       `the request body is over the ${maxRequestBytes}-byte limit`,
     );
 
   app.post(
     PUBLISH_PATH,
-    bodyLimit({ maxSize: maxRequestBytes, onError: (c) => errorResponse(c, tooLarge()) }),
+    bodyLimit({ maxSize: maxRequestBytes, onError: (c) => send(c, errorOutcome(tooLarge())) }),
     async (c) => {
       if (!isJsonMediaType(c.req.header('content-type'))) {
-        throw new ApiError(
-          415,
+        throw new HttpRequestError(
           'unsupported_media_type',
           'send the request body as Content-Type: application/json',
         );
       }
       const bytes = await readAtMost(c.req.raw, maxRequestBytes);
       if (bytes === undefined) throw tooLarge();
-      const outcome = await handlePublish(parseJson(bytes), deps);
-      return c.json(outcome.body, outcome.status, { ...outcome.headers });
+      return send(c, resultsOutcome(await service.publish(parseJson(bytes))));
     },
   );
   app.all(PUBLISH_PATH, (c) => {
-    throw new ApiError(
-      405,
+    throw new HttpRequestError(
       'method_not_allowed',
       `${c.req.method} is not allowed on ${PUBLISH_PATH}`,
-      {
-        Allow: 'POST',
-      },
+      { Allow: 'POST' },
     );
   });
 }
@@ -79,6 +74,6 @@ function parseJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
-    throw new ApiError(400, 'malformed_json', 'the request body is not valid UTF-8 JSON');
+    throw new HttpRequestError('malformed_json', 'the request body is not valid UTF-8 JSON');
   }
 }

@@ -28,6 +28,10 @@ export interface ProberInvocationResult {
   readonly stoppedEarly: boolean;
 }
 
+/** Four rounds 15 s apart fill a one-minute EventBridge schedule. */
+export const DEFAULT_INVOCATION_ROUNDS = 4;
+export const DEFAULT_PROBE_INTERVAL_MS = 15_000;
+
 // Covers the registry reads, conditional writes and lease renewal around the probes.
 const ROUND_SAFETY_MARGIN_MS = 5_000;
 
@@ -61,8 +65,8 @@ export async function runProberInvocation(
 ): Promise<ProberInvocationResult> {
   const clock = options.clock ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
-  const rounds = options.rounds ?? 4;
-  const intervalMs = options.intervalMs ?? 15_000;
+  const rounds = options.rounds ?? DEFAULT_INVOCATION_ROUNDS;
+  const intervalMs = options.intervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
   // Renewed at each round's start: it must outlast the wait for the next round and
   // a round that overruns it, yet expire soon after a killed invocation.
   const leaseTtlMs = intervalMs + options.roundBudgetMs;

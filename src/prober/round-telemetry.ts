@@ -1,10 +1,13 @@
 import type { RoundSummary } from './probe-round.js';
 import type { ProberInvocationResult } from './prober-invocation.js';
 import { compactSummary } from './prober-loop.js';
+import { PROBER_METRICS, type ProberMetricName } from './prober-metrics.js';
+
+const NAMES = PROBER_METRICS.names;
 
 /** One CloudWatch metric value, independent of the library that emits it. */
 export interface MetricEntry {
-  readonly name: string;
+  readonly name: ProberMetricName;
   readonly unit: 'Count' | 'Milliseconds';
   readonly value: number;
   /**
@@ -27,7 +30,7 @@ export function roundMetrics(summary: RoundSummary): MetricEntry[] {
     'latencyMs' in outcome
       ? [
           {
-            name: 'ProbeLatency',
+            name: NAMES.probeLatency,
             unit: 'Milliseconds',
             value: outcome.latencyMs,
             dimensions: { NodeId: nodeId },
@@ -39,20 +42,24 @@ export function roundMetrics(summary: RoundSummary): MetricEntry[] {
   for (const { to } of summary.transitions) toStates.set(to, (toStates.get(to) ?? 0) + 1);
   return [
     ...latencies,
-    { name: 'HealthTransitions', unit: 'Count', value: summary.transitions.length },
+    { name: NAMES.healthTransitions, unit: 'Count', value: summary.transitions.length },
     ...[...toStates].map(
       ([state, count]) =>
         ({
-          name: 'HealthTransitions',
+          name: NAMES.healthTransitions,
           unit: 'Count',
           value: count,
           dimensions: { ToState: state },
         }) as const,
     ),
-    { name: 'EligibleBrokers', unit: 'Count', value: summary.eligible },
-    { name: 'RoundDuration', unit: 'Milliseconds', value: summary.durationMs },
-    { name: 'WriteConflicts', unit: 'Count', value: summary.conflicts },
-    { name: 'SuspectProberNetwork', unit: 'Count', value: summary.suspectProberNetwork ? 1 : 0 },
+    { name: NAMES.eligibleBrokers, unit: 'Count', value: summary.eligible },
+    { name: NAMES.roundDuration, unit: 'Milliseconds', value: summary.durationMs },
+    { name: NAMES.writeConflicts, unit: 'Count', value: summary.conflicts },
+    {
+      name: NAMES.suspectProberNetwork,
+      unit: 'Count',
+      value: summary.suspectProberNetwork ? 1 : 0,
+    },
   ];
 }
 
@@ -64,15 +71,15 @@ export function roundMetrics(summary: RoundSummary): MetricEntry[] {
  */
 export function invocationMetrics(result: ProberInvocationResult): MetricEntry[] {
   return [
-    { name: 'ProbeRounds', unit: 'Count', value: result.rounds.length },
-    { name: 'LeaseHeldElsewhere', unit: 'Count', value: result.leaseHeldElsewhere ? 1 : 0 },
-    { name: 'StoppedEarly', unit: 'Count', value: result.stoppedEarly ? 1 : 0 },
+    { name: NAMES.probeRounds, unit: 'Count', value: result.rounds.length },
+    { name: NAMES.leaseHeldElsewhere, unit: 'Count', value: result.leaseHeldElsewhere ? 1 : 0 },
+    { name: NAMES.stoppedEarly, unit: 'Count', value: result.stoppedEarly ? 1 : 0 },
   ];
 }
 
 /** Emitted when an invocation could not run (configuration, credentials, registry). */
 export const INVOCATION_FAILED_METRIC: MetricEntry = {
-  name: 'InvocationErrors',
+  name: NAMES.invocationErrors,
   unit: 'Count',
   value: 1,
 };

@@ -33,6 +33,9 @@ export type FleetView =
       readonly refreshing: boolean;
     };
 
+/** How long a read waits for a refresh of a snapshot past the staleness bound, unless told. */
+export const DEFAULT_REFRESH_TIMEOUT_MS = 1_000;
+
 export interface CachedFleetViewOptions {
   readonly registry: Pick<HealthRegistry, 'listNodes'>;
   /** How long a snapshot counts as fresh, and how long to wait after a failed refresh before the next one. */
@@ -90,7 +93,7 @@ interface Entry {
 export function createCachedFleetView(options: CachedFleetViewOptions): CachedFleetView {
   const { registry, ttlMs, clock, onRefreshError } = options;
   const maxStalenessMs = options.maxStalenessMs ?? 5 * ttlMs;
-  const refreshTimeoutMs = options.refreshTimeoutMs ?? 1_000;
+  const refreshTimeoutMs = options.refreshTimeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS;
   // `>= 0` is also false for NaN, which would otherwise make every comparison false and never refresh.
   for (const [name, value] of Object.entries({ ttlMs, maxStalenessMs, refreshTimeoutMs })) {
     if (!(value >= 0)) throw new RangeError(`${name} must be a number >= 0, got ${value}`);

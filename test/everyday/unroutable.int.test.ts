@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { createAmqpBrokerPool } from '../../src/publish/amqp-broker-pool.js';
 import type { OutgoingMessage } from '../../src/publish/broker-pool.js';
+import { publishService } from '../../src/service/publish-service.js';
 import { defaultTopology, parseTopology } from '../../src/topology/load-topology.js';
 import { withChannel } from '../support/amqp.js';
 import { brokerUrls, credentials, publishingSetup } from '../support/publishing.js';
@@ -69,12 +70,14 @@ describe('a routing key no binding matches, on real brokers', () => {
           { source: exchange, destination: queue, destination_type: 'queue', routing_key: 'eu.*' },
         ],
       });
-      const app = createApp({
-        fleet: setup.fleet,
-        probeIntervalMs: 60_000,
-        publisher: setup.publisher,
-        topology,
-      });
+      const app = createApp(
+        publishService({
+          fleet: setup.fleet,
+          probeIntervalMs: 60_000,
+          publisher: setup.publisher,
+          topology,
+        }),
+      );
       const post = (routingKey: string) =>
         app.request('/v1/publish', {
           method: 'POST',

@@ -6,6 +6,7 @@ import type { NodeView } from '../../src/http/node-view.js';
 import { createCachedFleetView } from '../../src/registry/cached-fleet-view.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import type { HealthRegistry } from '../../src/registry/health-registry.js';
+import { publishService } from '../../src/service/publish-service.js';
 import { defaultTopology } from '../../src/topology/load-topology.js';
 import { eventually } from '../support/eventually.js';
 import { recordingPublisher } from '../support/recording-publisher.js';
@@ -39,12 +40,14 @@ describe('HTTP API', () => {
     const { registry } = await freshRegistry();
     const registeredAt = new Date('2026-11-26T12:00:00.000Z');
     await registry.registerNode({ id: 'b1', endpoint: 'amqp://10.0.1.5:5672' }, registeredAt);
-    const app = createApp({
-      ...publishing,
-      fleet: viewOf(registry),
-      probeIntervalMs: 1_000,
-      now: () => registeredAt.getTime() + 3_001,
-    });
+    const app = createApp(
+      publishService({
+        ...publishing,
+        fleet: viewOf(registry),
+        probeIntervalMs: 1_000,
+      }),
+      { now: () => registeredAt.getTime() + 3_001 },
+    );
 
     const response = await app.request('/v1/nodes');
     const { nodes } = (await response.json()) as { nodes: NodeView[] };
@@ -65,11 +68,13 @@ describe('HTTP API', () => {
 
   it('reports ready on /healthz when the registry answers', async () => {
     const { registry } = await freshRegistry();
-    const response = await createApp({
-      ...publishing,
-      fleet: viewOf(registry),
-      probeIntervalMs: 1_000,
-    }).request('/healthz');
+    const response = await createApp(
+      publishService({
+        ...publishing,
+        fleet: viewOf(registry),
+        probeIntervalMs: 1_000,
+      }),
+    ).request('/healthz');
 
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
@@ -79,11 +84,13 @@ describe('HTTP API', () => {
   });
 
   it('answers 503 JSON without internals when the registry is unreachable', async () => {
-    const app = createApp({
-      ...publishing,
-      fleet: viewOf(await unreachableRegistry()),
-      probeIntervalMs: 1_000,
-    });
+    const app = createApp(
+      publishService({
+        ...publishing,
+        fleet: viewOf(await unreachableRegistry()),
+        probeIntervalMs: 1_000,
+      }),
+    );
 
     const nodes = await app.request('/v1/nodes');
     const health = await app.request('/healthz');
@@ -110,11 +117,13 @@ describe('HTTP API', () => {
     ['PUT', '/healthz', 405, 'method_not_allowed'],
   ])('answers %s %s with %i and a JSON error', async (method, path, status, code) => {
     const { registry } = await freshRegistry();
-    const response = await createApp({
-      ...publishing,
-      fleet: viewOf(registry),
-      probeIntervalMs: 1_000,
-    }).request(path, {
+    const response = await createApp(
+      publishService({
+        ...publishing,
+        fleet: viewOf(registry),
+        probeIntervalMs: 1_000,
+      }),
+    ).request(path, {
       method,
     });
 
@@ -128,15 +137,17 @@ describe('HTTP API', () => {
     await registry.registerNode({ id: 'b1', endpoint: 'amqp://10.0.1.5:5672' }, new Date());
     const unreachable = await unreachableRegistry();
     let target: Pick<HealthRegistry, 'listNodes'> = registry;
-    const app = createApp({
-      ...publishing,
-      fleet: createCachedFleetView({
-        registry: { listNodes: () => target.listNodes() },
-        ttlMs: 0,
-        clock: Date.now,
+    const app = createApp(
+      publishService({
+        ...publishing,
+        fleet: createCachedFleetView({
+          registry: { listNodes: () => target.listNodes() },
+          ttlMs: 0,
+          clock: Date.now,
+        }),
+        probeIntervalMs: 1_000,
       }),
-      probeIntervalMs: 1_000,
-    });
+    );
     await app.request('/v1/nodes');
 
     target = unreachable;
@@ -167,12 +178,14 @@ describe('HTTP API', () => {
       read: () => Promise.reject(new Error('secret detail at /srv/x.ts:12')),
       invalidate: () => undefined,
     };
-    const app = createApp({
-      ...publishing,
-      fleet: broken,
-      probeIntervalMs: 1_000,
-      onInternalError: (e) => seen.push(e),
-    });
+    const app = createApp(
+      publishService({
+        ...publishing,
+        fleet: broken,
+        probeIntervalMs: 1_000,
+        onInternalError: (e) => seen.push(e),
+      }),
+    );
 
     const response = await app.request('/v1/nodes');
 

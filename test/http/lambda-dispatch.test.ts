@@ -1,11 +1,9 @@
 import type { ApiGatewayRequestContext, LambdaEvent } from 'hono/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/http/app.js';
-import { handlePublish, type PublishDeps } from '../../src/http/handle-publish.js';
 import { createLambdaHandler } from '../../src/http/lambda-dispatch.js';
-import { DEFAULT_PUBLISH_LIMITS } from '../../src/http/publish-limits.js';
 import type { MessageResult, PublishMessage } from '../../src/publish/publisher.js';
 import type { CachedFleetView } from '../../src/registry/cached-fleet-view.js';
+import { publishService } from '../../src/service/publish-service.js';
 import { defaultTopology } from '../../src/topology/load-topology.js';
 import { withProbeQueue } from '../../src/topology/probe-queue.js';
 import { functionUrlEvent } from '../support/lambda-events.js';
@@ -23,17 +21,13 @@ const request = {
 
 function setup(outcome?: (message: PublishMessage, index: number) => MessageResult) {
   const publisher = recordingPublisher(outcome);
-  const deps: PublishDeps = {
+  const service = publishService({
+    fleet: unreadFleet,
+    probeIntervalMs: 1_000,
     publisher,
     topology: withProbeQueue(defaultTopology),
-    limits: DEFAULT_PUBLISH_LIMITS,
-    deadlineMs: 5_000,
-  };
-  const app = createApp({ fleet: unreadFleet, probeIntervalMs: 1_000, ...deps });
-  return {
-    publisher,
-    handler: createLambdaHandler(app, (payload) => handlePublish(payload, deps)),
-  };
+  });
+  return { publisher, handler: createLambdaHandler(service) };
 }
 
 function restApiEvent(method: string, path: string, body: string | null): LambdaEvent {
@@ -153,15 +147,15 @@ describe('createLambdaHandler', () => {
 
   it('hides a publisher failure on a direct invoke behind internal_error and reports it', async () => {
     const seen: unknown[] = [];
-    const deps: PublishDeps = {
-      publisher: { publish: () => Promise.reject(new Error('secret detail at /srv/x.ts:12')) },
-      topology: defaultTopology,
-      limits: DEFAULT_PUBLISH_LIMITS,
-      deadlineMs: 5_000,
-      onInternalError: (error) => seen.push(error),
-    };
-    const app = createApp({ fleet: unreadFleet, probeIntervalMs: 1_000, ...deps });
-    const handler = createLambdaHandler(app, (payload) => handlePublish(payload, deps));
+    const handler = createLambdaHandler(
+      publishService({
+        fleet: unreadFleet,
+        probeIntervalMs: 1_000,
+        publisher: { publish: () => Promise.reject(new Error('secret detail at /srv/x.ts:12')) },
+        topology: defaultTopology,
+        onInternalError: (error) => seen.push(error),
+      }),
+    );
 
     expect(await handler(request)).toEqual({
       statusCode: 500,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type AppOptions, createApp } from '../../src/http/app.js';
+import { createApp } from '../../src/http/app.js';
 import type { MessageResult, PublishMessage } from '../../src/publish/publisher.js';
 import type { CachedFleetView } from '../../src/registry/cached-fleet-view.js';
+import { type PublishServiceParts, publishService } from '../../src/service/publish-service.js';
 import { defaultTopology } from '../../src/topology/load-topology.js';
 import { withProbeQueue } from '../../src/topology/probe-queue.js';
 import { recordingPublisher } from '../support/recording-publisher.js';
@@ -19,18 +20,20 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 
 function setup(
   outcome?: (message: PublishMessage, index: number) => MessageResult,
-  options: Partial<AppOptions> = {},
+  options: Partial<PublishServiceParts> = {},
 ) {
   const publisher = recordingPublisher(outcome);
   const internalErrors: unknown[] = [];
-  const app = createApp({
-    fleet: unreadFleet,
-    probeIntervalMs: 1_000,
-    publisher,
-    topology,
-    onInternalError: (error) => internalErrors.push(error),
-    ...options,
-  });
+  const app = createApp(
+    publishService({
+      fleet: unreadFleet,
+      probeIntervalMs: 1_000,
+      publisher,
+      topology,
+      onInternalError: (error) => internalErrors.push(error),
+      ...options,
+    }),
+  );
   const send = (init: RequestInit) => app.request('/v1/publish', { method: 'POST', ...init });
   const post = (body: unknown, contentType = json) =>
     send({ headers: { 'content-type': contentType }, body: JSON.stringify(body) });
@@ -203,13 +206,15 @@ describe('POST /v1/publish', () => {
 
   it('hides a publisher failure behind a 500 internal_error and hands it to onInternalError', async () => {
     const { app, internalErrors } = setup();
-    const broken = createApp({
-      fleet: unreadFleet,
-      probeIntervalMs: 1_000,
-      topology,
-      publisher: { publish: () => Promise.reject(new Error('secret detail at /srv/x.ts:12')) },
-      onInternalError: (error) => internalErrors.push(error),
-    });
+    const broken = createApp(
+      publishService({
+        fleet: unreadFleet,
+        probeIntervalMs: 1_000,
+        topology,
+        publisher: { publish: () => Promise.reject(new Error('secret detail at /srv/x.ts:12')) },
+        onInternalError: (error) => internalErrors.push(error),
+      }),
+    );
     const init = { method: 'POST', headers: { 'content-type': json }, body: JSON.stringify(valid) };
 
     const response = await broken.request('/v1/publish', init);
@@ -224,12 +229,14 @@ describe('POST /v1/publish', () => {
 
   it('answers 500 rather than a partial report when the publisher loses results', async () => {
     const { app } = setup();
-    const lossy = createApp({
-      fleet: unreadFleet,
-      probeIntervalMs: 1_000,
-      topology,
-      publisher: { publish: async () => [] },
-    });
+    const lossy = createApp(
+      publishService({
+        fleet: unreadFleet,
+        probeIntervalMs: 1_000,
+        topology,
+        publisher: { publish: async () => [] },
+      }),
+    );
 
     const response = await lossy.request('/v1/publish', {
       method: 'POST',

@@ -1,14 +1,13 @@
 import { inject } from 'vitest';
 import { DEFAULT_PROBE_OPTIONS, probeBroker } from '../../src/prober/probe-broker.js';
 import { runProbeRound } from '../../src/prober/probe-round.js';
-import { startProberLoop } from '../../src/prober/prober-loop.js';
-import { createAmqpBrokerPool } from '../../src/publish/amqp-broker-pool.js';
-import { createPublisher, type PublisherPolicy } from '../../src/publish/create-publisher.js';
-import { createCachedFleetView } from '../../src/registry/cached-fleet-view.js';
 import type { HealthRegistry } from '../../src/registry/health-registry.js';
+import { createProberService } from '../../src/service/create-prober-service.js';
+import { createPublishService } from '../../src/service/create-publish-service.js';
 import { freshFleetRegistry } from './registry.js';
 
 export const credentials = { username: 'guest', password: 'guest' };
+const credentialsFor = async () => credentials;
 export const testProbeOptions = {
   ...DEFAULT_PROBE_OPTIONS,
   tcpTimeoutMs: 500,
@@ -25,61 +24,45 @@ export function brokerUrls(): { id: string; url: string }[] {
   return inject('fleet').brokers.map((broker) => ({ id: broker.id, url: broker.local?.url ?? '' }));
 }
 
+export interface PublishingOptions {
+  /** Runs a prober loop this often, as in a deployment; without it nothing probes. */
+  readonly proberIntervalMs?: number;
+  /** Default 200 ms, so a test sees the registry change within a fraction of a second. */
+  readonly cacheTtlMs?: number;
+}
+
 /**
- * A publisher over a fresh registry of the harness brokers, probed once so they
- * are healthy; optionally with a prober loop running, as in a deployment.
+ * A publish service over a fresh registry of the harness brokers, probed once
+ * so they are healthy; optionally with a prober loop running, as in a deployment.
  */
-export async function publishingSetup(
-  options: {
-    proberIntervalMs?: number;
-    policy?: Partial<PublisherPolicy>;
-    cacheTtlMs?: number;
-  } = {},
-) {
+export async function publishingSetup(options: PublishingOptions = {}) {
   const { registry } = await freshFleetRegistry();
   await runProbeRound({ registry, probe, refreshAfterMs: 0 });
   return publisherOver(registry, options);
 }
 
-export function publisherOver(
-  registry: HealthRegistry,
-  options: {
-    proberIntervalMs?: number;
-    policy?: Partial<PublisherPolicy>;
-    cacheTtlMs?: number;
-  } = {},
-) {
+/** The publish (and optionally prober) service assembled as the Lambda and the local fleet do. */
+export function publisherOver(registry: HealthRegistry, options: PublishingOptions = {}) {
   const probeIntervalMs = options.proberIntervalMs ?? 60_000;
   const loop =
     options.proberIntervalMs !== undefined
-      ? startProberLoop({
-          registry,
-          probe,
-          holder: 'test',
-          intervalMs: probeIntervalMs,
-          refreshAfterMs: probeIntervalMs,
-        })
+      ? createProberService(
+          { probeIntervalMs, probeTimeoutMs: 1_000 },
+          { registry, credentialsFor },
+        ).start({ holder: 'test' })
       : undefined;
-  const fleet = createCachedFleetView({
-    registry,
-    ttlMs: options.cacheTtlMs ?? 200,
-    clock: Date.now,
-  });
-  const pool = createAmqpBrokerPool({ credentialsFor: async () => credentials });
-  const publisher = createPublisher({
-    fleet,
-    pool,
-    registry,
-    probeIntervalMs,
-    ...(options.policy && { policy: options.policy }),
-  });
+  const service = createPublishService(
+    { probeIntervalMs, cacheTtlMs: options.cacheTtlMs ?? 200 },
+    { registry, credentialsFor },
+  );
   return {
     registry,
-    fleet,
-    publisher,
+    service,
+    fleet: service.fleet,
+    publisher: service.publisher,
     async close() {
       await loop?.stop();
-      await pool.close();
+      await service.close();
     },
   };
 }

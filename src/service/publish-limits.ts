@@ -1,4 +1,4 @@
-/** How much one publish request may carry; over any of them the caller gets a 413. */
+/** How much one publish request may carry; over any of them the request is refused. */
 export interface PublishLimits {
   /** Messages in one request. */
   readonly maxMessages: number;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/http/api-error.js';
-import { resolveDestination } from '../../src/http/destinations.js';
+import { errorOutcome } from '../../src/http/error-table.js';
 import type { Destination } from '../../src/publish/publisher.js';
+import { resolveDestination } from '../../src/service/destinations.js';
+import { PublishRequestError } from '../../src/service/publish-request-error.js';
 import { defaultTopology, parseTopology } from '../../src/topology/load-topology.js';
 import { withProbeQueue } from '../../src/topology/probe-queue.js';
 
@@ -70,9 +71,10 @@ describe('resolveDestination', () => {
       throw new Error('expected a refusal');
     })();
 
-    expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 404, code: 'unknown_destination' });
-    expect((error as ApiError).message).toContain(named);
+    expect(error).toBeInstanceOf(PublishRequestError);
+    expect(error).toMatchObject({ problem: 'unknown_destination' });
+    expect(errorOutcome(error).status).toBe(404);
+    expect((error as PublishRequestError).message).toContain(named);
   });
 
   it('refuses everything when the topology declares nothing', () => {
@@ -93,7 +95,8 @@ describe('resolveDestination', () => {
     } catch (error) {
       refused = error;
     }
-    expect(refused).toBeInstanceOf(ApiError);
-    expect(refused).toMatchObject({ status: 422, code: 'unroutable' });
+    expect(refused).toBeInstanceOf(PublishRequestError);
+    expect(refused).toMatchObject({ problem: 'unroutable' });
+    expect(errorOutcome(refused).status).toBe(422);
   });
 });

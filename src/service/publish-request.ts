@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Destination, PublishMessage } from '../publish/publisher.js';
-import { ApiError } from './api-error.js';
 import type { PublishLimits } from './publish-limits.js';
+import { PublishRequestError } from './publish-request-error.js';
 
 /** A validated publish request; `destination` is as asked, not yet checked against the topology. */
 export interface PublishRequest {
@@ -93,8 +93,8 @@ const requestSchema = z
  * Validates a publish request (the HTTP body or a direct-invoke payload).
  * Limits are checked first, so an oversized batch is refused before its
  * messages are looked at. `routingKey` defaults to `''` with an exchange.
- * Throws an ApiError: 400 `invalid_request` naming the first problems by path,
- * 413 `too_many_messages` or `message_too_large` (body as JSON plus headers).
+ * Throws a PublishRequestError: `invalid_request` naming the first problems by
+ * path, `too_many_messages` or `message_too_large` (body as JSON plus headers).
  *
  * @example
  * const { destination, messages } = parsePublishRequest(
@@ -105,8 +105,7 @@ const requestSchema = z
 export function parsePublishRequest(json: unknown, limits: PublishLimits): PublishRequest {
   const count = messageCount(json);
   if (count > limits.maxMessages) {
-    throw new ApiError(
-      413,
+    throw new PublishRequestError(
       'too_many_messages',
       `${count} messages in one request; at most ${limits.maxMessages}`,
     );
@@ -120,8 +119,7 @@ export function parsePublishRequest(json: unknown, limits: PublishLimits): Publi
     const bodyJson = serialize(message.body, index);
     const bytes = messageBytes(bodyJson, message);
     if (bytes > limits.maxMessageBytes) {
-      throw new ApiError(
-        413,
+      throw new PublishRequestError(
         'message_too_large',
         `messages[${index}] is ${bytes} bytes (body as JSON plus headers); at most ${limits.maxMessageBytes}`,
       );
@@ -173,10 +171,13 @@ function messageBytes(bodyJson: string, message: PublishMessage): number {
   return bytes;
 }
 
-function invalidRequest(problems: readonly string[]): ApiError {
+function invalidRequest(problems: readonly string[]): PublishRequestError {
   const listed = problems.slice(0, MAX_LISTED_ISSUES).join('; ');
   const more = problems.length - MAX_LISTED_ISSUES;
-  return new ApiError(400, 'invalid_request', more > 0 ? `${listed}; and ${more} more` : listed);
+  return new PublishRequestError(
+    'invalid_request',
+    more > 0 ? `${listed}; and ${more} more` : listed,
+  );
 }
 
 /** Type errors in words a caller can act on: `required`, `expected string, got number`. */

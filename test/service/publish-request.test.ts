@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/http/api-error.js';
-import { DEFAULT_PUBLISH_LIMITS, type PublishLimits } from '../../src/http/publish-limits.js';
-import { parsePublishRequest } from '../../src/http/publish-request.js';
+import { errorOutcome } from '../../src/http/error-table.js';
+import { DEFAULT_PUBLISH_LIMITS, type PublishLimits } from '../../src/service/publish-limits.js';
+import { parsePublishRequest } from '../../src/service/publish-request.js';
+import { PublishRequestError } from '../../src/service/publish-request-error.js';
 
 const KIB = 1024;
 const toTasks = (messages: unknown) => ({ queue: 'tasks', messages });
@@ -11,12 +12,14 @@ const manyHeaders = (count: number) =>
   Object.fromEntries(Array.from({ length: count }, (_, i) => [`h${i}`, 'v']));
 const bodies = (count: number) => Array.from({ length: count }, (_, i) => ({ body: i }));
 
-function rejection(json: unknown, limits: PublishLimits = DEFAULT_PUBLISH_LIMITS): ApiError {
+/** The refusal, with the status and code the edge answers it with. */
+function rejection(json: unknown, limits: PublishLimits = DEFAULT_PUBLISH_LIMITS) {
   try {
     parsePublishRequest(json, limits);
   } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
+    if (!(error instanceof PublishRequestError)) throw error;
+    const { status, body } = errorOutcome(error);
+    return { status, code: body.error.code, message: error.message };
   }
   throw new Error('expected the request to be refused');
 }

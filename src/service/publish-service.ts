@@ -1,0 +1,85 @@
+import type { MessageResult, Publisher } from '../publish/publisher.js';
+import type { CachedFleetView } from '../registry/cached-fleet-view.js';
+import type { Topology } from '../topology/topology.js';
+import { resolveDestination } from './destinations.js';
+import type { PublishLimits } from './publish-limits.js';
+import { parsePublishRequest } from './publish-request.js';
+import { DEFAULT_PUBLISH_SETTINGS } from './publish-settings.js';
+
+/** What a publish request gets back: one result per message, in request order. */
+export interface PublishResponse {
+  readonly results: MessageResult[];
+}
+
+/**
+ * The edge publisher without a transport: what the HTTP app and the Lambda's
+ * direct invoke both call. Knows no status code; refuses bad input with a
+ * {@link PublishRequestError} and an unreadable registry with a
+ * `RegistryUnavailableError`, which each transport maps itself.
+ */
+export interface PublishService {
+  /** The registry as this service routes on: cached, refreshed in the background. */
+  readonly fleet: CachedFleetView;
+  /** The prober's interval; readers call a broker stale after three of them without a probe. */
+  readonly probeIntervalMs: number;
+  readonly limits: PublishLimits;
+  /**
+   * Validates a publish request (parsed JSON: the HTTP body or an invoke
+   * payload), checks its destination against the topology and publishes it.
+   */
+  publish(request: unknown): Promise<PublishResponse>;
+  /** Told of every error that reached a caller only as `internal_error`. */
+  reportInternalError(error: unknown): void;
+}
+
+export interface PublishServiceParts {
+  readonly fleet: CachedFleetView;
+  readonly publisher: Publisher;
+  /** The declared topology; only its queues and exchanges can be published to. */
+  readonly topology: Topology;
+  readonly probeIntervalMs: number;
+  /** Default {@link DEFAULT_PUBLISH_SETTINGS}' limits. */
+  readonly limits?: PublishLimits;
+  /** The budget of one request, failover retries included. Default 5 000 ms. */
+  readonly deadlineMs?: number;
+  readonly onInternalError?: ((error: unknown) => void) | undefined;
+}
+
+/**
+ * The request path over parts already built; {@link createPublishService}
+ * builds them from settings.
+ *
+ * @example
+ * const service = publishService({ fleet, publisher, topology, probeIntervalMs: 15_000 });
+ * const { results } = await service.publish({ queue: 'tasks', messages: [{ body: { job: 1 } }] });
+ */
+export function publishService(parts: PublishServiceParts): PublishService {
+  const limits = parts.limits ?? DEFAULT_PUBLISH_SETTINGS.limits;
+  const deadlineMs = parts.deadlineMs ?? DEFAULT_PUBLISH_SETTINGS.deadlineMs;
+  return {
+    fleet: parts.fleet,
+    probeIntervalMs: parts.probeIntervalMs,
+    limits,
+    async publish(json) {
+      const request = parsePublishRequest(json, limits);
+      const destination = resolveDestination(request, parts.topology);
+      const results = await parts.publisher.publish(destination, request.messages, {
+        deadlineMs,
+      });
+      if (results.length !== request.messages.length) {
+        throw new Error(
+          `publisher returned ${results.length} results for ${request.messages.length} messages`,
+        );
+      }
+      return { results: results.map(toWireResult) };
+    },
+    reportInternalError: (error) => parts.onInternalError?.(error),
+  };
+}
+
+/** Exactly the contract's fields, whatever else the publisher's results carry. */
+function toWireResult(result: MessageResult): MessageResult {
+  return result.status === 'accepted'
+    ? { id: result.id, status: 'accepted', node: result.node }
+    : { id: result.id, status: 'failed', code: result.code, error: result.error };
+}
