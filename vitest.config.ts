@@ -21,7 +21,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.int.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          // dist/ first: CLI tests run bin/warren.js, which runs the compiled CLI.
+          globalSetup: ['test/support/build-dist.ts', 'test/support/global-setup.ts'],
           // Chaos tests kill shared brokers: files run one at a time, each leaving the fleet whole.
           fileParallelism: false,
           testTimeout: 60_000,

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
 
 export interface LocalDynamoDb {
   /** e.g. `http://127.0.0.1:41234`; pass as `AWS_ENDPOINT_URL_DYNAMODB` or the client's `endpoint`. */
@@ -14,6 +13,9 @@ export interface LocalDynamoDb {
  * @example const db = await startLocalDynamoDb(); process.env.AWS_ENDPOINT_URL_DYNAMODB = db.endpoint;
  */
 export async function startLocalDynamoDb(options: { port?: number } = {}): Promise<LocalDynamoDb> {
+  // Imported here, not at module scope: dynalite (and its LevelDB stack) is for `warren dev` and
+  // tests only, and a module that merely imports this one (the CLI's entry) must not load it.
+  const { default: dynalite } = await import('dynalite');
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,0 +1,155 @@
+/**
+ * warren's public API, the one entry point of the `warren` package (its
+ * `exports` map points here): the publisher and the pieces it is assembled
+ * from, consumers and their de-duplication stores, the registry, the contract
+ * types and the errors a caller can meet. Anything not exported here is
+ * internal and may change without notice. Error classes sit with the concept
+ * that throws them; those caught inside warren (a broker refusing a connection,
+ * a queue missing on one broker: results and events, not throws) stay internal,
+ * as do the CLI's, the local fleet's, the HTTP edge's and the custom resources'. Nothing here loads the local fleet
+ * (dynalite, rabbitmq-server); that is the `warren dev` command's.
+ *
+ * @example
+ * import {
+ *   createAmqpBrokerPool, createCachedFleetView, createDynamoDbClients,
+ *   createPublisher, DynamoDbHealthRegistry,
+ * } from 'warren';
+ *
+ * const { documentClient } = createDynamoDbClients();
+ * const registry = new DynamoDbHealthRegistry({ client: documentClient, tableName: 'warren-registry' });
+ * const fleet = createCachedFleetView({ registry, ttlMs: 5_000, clock: Date.now });
+ * const pool = createAmqpBrokerPool({ credentialsFor: async () => ({ username, password }) });
+ * const publisher = createPublisher({ fleet, pool, registry, probeIntervalMs: 15_000 });
+ * const [result] = await publisher.publish({ kind: 'queue', queue: 'tasks' }, [{ body: { job: 42 } }]);
+ */
+
+// AMQP credentials: the pair a pool or consumer logs in with, optionally kept in Secrets Manager.
+export type { AmqpCredentials, AmqpCredentialsSource } from './amqp/amqp-credentials.js';
+export { AmqpCredentialsError } from './amqp/amqp-secret.js';
+export {
+  createSecretCredentialsSource,
+  type SecretCredentialsSourceOptions,
+} from './amqp/secret-credentials-source.js';
+
+// Consumers: one queue drained from every broker, redelivery counting, dead-lettering, de-duplication.
+export { type ConsumedMessage, REDELIVERIES_HEADER } from './consume/consumed-message.js';
+export {
+  type AttachmentState,
+  type Consumer,
+  type ConsumerEvent,
+  type ConsumerOptions,
+  createConsumer,
+  type DedupeOptions,
+} from './consume/create-consumer.js';
+export { DEAD_LETTER_QUEUE_HEADER, DEAD_LETTER_REASON_HEADER } from './consume/dead-letter.js';
+export {
+  NoDeadLetterExchangeError,
+  QueueNotInTopologyError,
+} from './consume/dead-letter-target.js';
+// De-duplication stores: the DedupeStore port, in memory and on the registry table.
+export {
+  type ClaimOutcome,
+  createMemoryDedupeStore,
+  DedupeClaimLostError,
+  type DedupeKey,
+  type DedupeRecord,
+  type DedupeStore,
+  DedupeStoreUnavailableError,
+  InvalidDedupeKeyError,
+  type MemoryDedupeRecords,
+  type MemoryDedupeStoreOptions,
+} from './consume/dedupe-store.js';
+export {
+  DynamoDbDedupeStore,
+  type DynamoDbDedupeStoreOptions,
+} from './consume/dynamodb-dedupe-store.js';
+
+// The broker model: health (written by the prober) and admin state (written by operators).
+export { InvalidAmqpUrlError } from './core/amqp-endpoint.js';
+export {
+  ADMIN_STATES,
+  type AdminState,
+  type AdminStateName,
+  type BrokerNode,
+  type HealthState,
+  type HealthStateName,
+} from './core/broker-node.js';
+export { InvalidNodeIdError } from './core/node-id.js';
+
+// DynamoDB: the clients the registry and the dedupe store take, and the table they share.
+export { createRegistryTable } from './dynamodb/create-registry-table.js';
+export { createDynamoDbClients, type DynamoDbClients } from './dynamodb/dynamodb-client.js';
+export { DEFAULT_REGISTRY_TABLE_NAME, REGISTRY_TTL_ATTRIBUTE } from './dynamodb/registry-table.js';
+
+// The publisher: broker choice, pipelined confirms, failover within a deadline; its BrokerPool port
+// with the amqplib adapter; and the publish contract shared with the HTTP API and the Lambda.
+export {
+  type AmqpBrokerPoolOptions,
+  createAmqpBrokerPool,
+} from './publish/amqp-broker-pool.js';
+export type {
+  AttemptFailure,
+  AttemptOutcome,
+  BrokerPool,
+  CredentialsFor,
+  OutgoingMessage,
+  PoolTarget,
+} from './publish/broker-pool.js';
+export {
+  type AttemptFailureEvent,
+  createPublisher,
+  DEFAULT_PUBLISHER_POLICY,
+  type PublisherOptions,
+  type PublisherPolicy,
+} from './publish/create-publisher.js';
+export type {
+  Destination,
+  FailureCode,
+  MessageResult,
+  Publisher,
+  PublishMessage,
+  PublishOptions,
+} from './publish/publisher.js';
+
+// The health registry: the HealthRegistry port, the publisher's cached view of it, its DynamoDB adapter.
+export {
+  type CachedFleetView,
+  type CachedFleetViewOptions,
+  createCachedFleetView,
+  DEFAULT_REFRESH_TIMEOUT_MS,
+  type FleetView,
+  type ReadOptions,
+} from './registry/cached-fleet-view.js';
+export {
+  DynamoDbHealthRegistry,
+  type DynamoDbHealthRegistryOptions,
+} from './registry/dynamodb-health-registry.js';
+export {
+  type FleetSnapshot,
+  type HealthRegistry,
+  type HealthWrite,
+  NodeNotFoundError,
+  type NodeRegistration,
+  type ProberLease,
+  RegistryUnavailableError,
+  type RejectedItem,
+} from './registry/health-registry.js';
+
+// Services: one assembly per service, as the Lambdas and the local fleet build them.
+// TODO(issue 11, services): export createPublishService and createProberService (and their
+// settings and dependency types) from './service/…' here; Biome keeps this group between
+// registry/ and topology/.
+
+// Topology: the exchanges, queues and bindings brokers carry, in RabbitMQ's definitions shape.
+export {
+  defaultTopology,
+  loadTopology,
+  parseTopology,
+  TopologyError,
+} from './topology/load-topology.js';
+export type {
+  BindingDefinition,
+  ExchangeDefinition,
+  QueueDefinition,
+  Topology,
+} from './topology/topology.js';
