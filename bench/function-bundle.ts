@@ -52,11 +52,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { cdkJsonContext, REPO_ROOT } from '../infra/cdk-context.js';
 import { FUNCTION_BUNDLING, FUNCTION_ENVIRONMENT } from '../infra/function-bundling.js';
 import { ENV } from '../src/config.js';
 import { generateFleetCa } from '../src/tls/generate-fleet-ca.js';
 import { defaultTopology } from '../src/topology/load-topology.js';
-import { cdkJsonContext, REPO_ROOT } from '../test/infra/cdk-context.js';
 import { median } from './support/measure.js';
 
 const run = promisify(execFile);

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STACK_IDS } from '../../infra/build-app.js';
-import { cdkJsonContext, REPO_ROOT } from './cdk-context.js';
+import { cdkJsonContext, REPO_ROOT } from '../../infra/cdk-context.js';
 
 const run = promisify(execFile);
 

@@ -1,25 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/build-app.js';
-
-/** The repository root, where `cdk.json` and `infra/` live. */
-export const REPO_ROOT = new URL('../../', import.meta.url);
-
-/**
- * The `context` block of `cdk.json` (feature flags included), so that stacks
- * built in tests synthesize exactly as `cdk synth` builds them.
- *
- * @example
- * const app = new App({ context: cdkJsonContext() });
- */
-export function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson: unknown = JSON.parse(readFileSync(new URL('cdk.json', REPO_ROOT), 'utf8'));
-  if (typeof cdkJson !== 'object' || cdkJson === null || !('context' in cdkJson)) {
-    throw new Error('cdk.json has no context block');
-  }
-  return cdkJson.context as Record<string, unknown>;
-}
+import { cdkJsonContext } from '../../infra/cdk-context.js';
 
 /**
  * The warren app as `cdk synth` builds it, with `context` on top of `cdk.json`'s,

@@ -9,9 +9,9 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cdkJsonContext, REPO_ROOT } from '../../infra/cdk-context.js';
 import { FUNCTION_BUNDLING, FUNCTION_ENVIRONMENT } from '../../infra/function-bundling.js';
 import { ENV } from '../../src/config.js';
-import { cdkJsonContext, REPO_ROOT } from './cdk-context.js';
 
 const run = promisify(execFile);
 

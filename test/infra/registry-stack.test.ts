@@ -1,6 +1,7 @@
 import { App, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { cdkJsonContext } from '../../infra/cdk-context.js';
 import {
   AMQP_USERNAME,
   CA_CERTIFICATE_PARAMETER,
@@ -14,7 +15,6 @@ import {
   REGISTRY_TTL_ATTRIBUTE,
 } from '../../src/dynamodb/registry-table.js';
 import { CERTIFICATE_ISSUER_ENV } from '../../src/tls/certificate-issuer-config.js';
-import { cdkJsonContext } from './cdk-context.js';
 
 // TableV2 synthesizes a global table; with no replicas configured it is a one-region table.
 const TABLE = 'AWS::DynamoDB::GlobalTable';
