@@ -7,7 +7,13 @@ import {
   NodeNotFoundError,
   type NodeRegistration,
 } from '../registry/health-registry.js';
-import type { CustomResource, CustomResourceResult } from './custom-resource.js';
+import {
+  type CustomResourceEvent,
+  logOutcome,
+  type OnEventHandler,
+  parseResourceProperties,
+  unknownRequest,
+} from './custom-resource-event.js';
 
 // CloudFormation passes an unset optional property as '' when a template computes it.
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -53,30 +59,40 @@ export type BrokerRegistrationProperties = z.infer<typeof brokerRegistrationProp
 export interface BrokerRegistrationDeps {
   readonly registry: HealthRegistry;
   readonly now: () => Date;
+  /** Where each request's outcome is reported. @default logOutcome (a JSON line) */
+  readonly log?: (message: string) => void;
 }
 
 /**
- * A broker stack's membership in the registry. Create (and an Update to a new
- * NodeId) registers the node, reactivating it when a destroyed stack had left
- * it `retired`; an Update of the same node changes its endpoint details and
- * never its admin state (an operator may be draining it); Delete retires it.
- * The physical id is the node id; Data `{ NodeId }`.
+ * The on-event logic of `Custom::WarrenBroker`, a broker stack's membership in
+ * the registry. Create (and an Update to a new NodeId) registers the node,
+ * reactivating it when a destroyed stack had left it `retired`; an Update of the
+ * same node changes its endpoint details and never its admin state (an operator
+ * may be draining it); Delete retires it. The physical id is the node id; Data
+ * `{ NodeId }`.
  *
- * @example const handler = createCustomResourceHandler(createBrokerRegistrationResource({ registry, now: () => new Date() }));
+ * @example export const handler = createBrokerRegistrationResource({ registry, now: () => new Date() });
  */
 export function createBrokerRegistrationResource({
   registry,
   now,
-}: BrokerRegistrationDeps): CustomResource<BrokerRegistrationProperties> {
-  const register = async (properties: BrokerRegistrationProperties, joining: boolean) => {
+  log = logOutcome,
+}: BrokerRegistrationDeps): OnEventHandler {
+  const register = async (event: Exclude<CustomResourceEvent, { RequestType: 'Delete' }>) => {
+    const properties = parseResourceProperties(
+      brokerRegistrationProperties,
+      event.ResourceProperties,
+    );
     const id = properties.NodeId;
+    // A new NodeId is a new physical resource: CloudFormation deletes (retires) the old one next.
+    const joining = event.RequestType === 'Create' || id !== event.PhysicalResourceId;
     const outcome = await registry.registerNode(registrationOf(properties), now());
-    if (outcome === 'created') return result(id, `broker ${id} registered`);
-    if (joining && (await adminStateOf(id)) === 'retired') {
+    if (outcome === 'created') log(`broker ${id} registered`);
+    else if (joining && (await adminStateOf(id)) === 'retired') {
       await registry.setAdminState(id, 'active', now());
-      return result(id, `broker ${id} was retired: registered again and set active`);
-    }
-    return result(id, `broker ${id} endpoint details updated`);
+      log(`broker ${id} was retired: registered again and set active`);
+    } else log(`broker ${id} endpoint details updated`);
+    return { PhysicalResourceId: id, Data: { NodeId: id } };
   };
 
   const adminStateOf = async (id: string) => {
@@ -84,24 +100,30 @@ export function createBrokerRegistrationResource({
     return nodes.find((node) => node.id === id)?.admin.state;
   };
 
-  return {
-    properties: brokerRegistrationProperties,
-    onCreate: ({ properties }) => register(properties, true),
-    // A new NodeId is a new physical resource: CloudFormation deletes (retires) the old one next.
-    onUpdate: ({ properties, physicalResourceId }) =>
-      register(properties, properties.NodeId !== physicalResourceId),
-    async onDelete({ physicalResourceId: id }) {
-      if (!NODE_ID_PATTERN.test(id))
-        return { reason: `${id} is not a broker id: nothing to retire` };
-      try {
-        await registry.setAdminState(id, 'retired', now());
-        return { reason: `broker ${id} retired` };
-      } catch (error) {
-        if (error instanceof NodeNotFoundError)
-          return { reason: `broker ${id} is not in the registry: nothing to retire` };
-        throw error;
-      }
-    },
+  // Properties are not validated on Delete: a resource must stay deletable whatever they say.
+  const retire = async (id: string) => {
+    // An id no broker can have (e.g. one a failed Create left) has nothing to retire.
+    if (!NODE_ID_PATTERN.test(id)) return log(`${id} is not a broker id: nothing to retire`);
+    try {
+      await registry.setAdminState(id, 'retired', now());
+      log(`broker ${id} retired`);
+    } catch (error) {
+      if (!(error instanceof NodeNotFoundError)) throw error;
+      log(`broker ${id} is not in the registry: nothing to retire`);
+    }
+  };
+
+  return async (event) => {
+    switch (event.RequestType) {
+      case 'Create':
+      case 'Update':
+        return register(event);
+      case 'Delete':
+        await retire(event.PhysicalResourceId);
+        return { PhysicalResourceId: event.PhysicalResourceId };
+      default:
+        return unknownRequest(event);
+    }
   };
 }
 
@@ -113,8 +135,4 @@ function registrationOf(properties: BrokerRegistrationProperties): NodeRegistrat
     ...(properties.Az && { az: properties.Az }),
     ...(properties.Labels && { labels: properties.Labels }),
   };
-}
-
-function result(id: string, reason: string): CustomResourceResult {
-  return { physicalResourceId: id, data: { NodeId: id }, reason };
 }

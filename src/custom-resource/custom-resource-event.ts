@@ -1,100 +1,97 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 
-const properties = z.record(z.string(), z.unknown());
+type Properties = Readonly<Record<string, unknown>>;
 
-// Unknown top-level fields are dropped, not refused: CloudFormation may add some.
-const common = {
-  ResponseURL: z.url(),
-  StackId: z.string().min(1),
-  RequestId: z.string().min(1),
-  LogicalResourceId: z.string().min(1),
-  ResourceType: z.string().min(1),
-  ServiceToken: z.string().optional(),
-  ResourceProperties: properties,
-};
-
-/**
- * The request CloudFormation sends a Lambda-backed custom resource
- * (no `@types/aws-lambda` here: this schema is the contract).
- */
-export const customResourceEvent = z.discriminatedUnion('RequestType', [
-  z.object({ RequestType: z.literal('Create'), ...common }),
-  z.object({
-    RequestType: z.literal('Update'),
-    ...common,
-    PhysicalResourceId: z.string().min(1),
-    OldResourceProperties: properties,
-  }),
-  z.object({ RequestType: z.literal('Delete'), ...common, PhysicalResourceId: z.string().min(1) }),
-]);
-
-export type CustomResourceEvent = z.infer<typeof customResourceEvent>;
-
-/** Where and as what to answer a request: all a FAILED response needs. */
-export interface ResponseTarget {
-  readonly responseUrl: string;
-  readonly stackId: string;
-  readonly requestId: string;
-  readonly logicalResourceId: string;
-  readonly physicalResourceId?: string;
+interface EventCommon {
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly ResourceType: string;
+  /** Not validated: checked by each resource's schema on Create and Update only. */
+  readonly ResourceProperties: Properties;
 }
 
-export type ParsedEvent =
-  | { readonly kind: 'valid'; readonly event: CustomResourceEvent; readonly target: ResponseTarget }
-  | { readonly kind: 'malformed'; readonly problems: string; readonly target: ResponseTarget }
-  /** Not even a response URL: there is nowhere to send FAILED. */
-  | { readonly kind: 'unanswerable'; readonly problems: string };
-
-// Just enough of a malformed event to answer it: an unanswered request holds the stack for an hour.
-const answerable = z.object({
-  ResponseURL: z.string().min(1),
-  StackId: z.string().catch(''),
-  RequestId: z.string().catch(''),
-  LogicalResourceId: z.string().catch(''),
-  PhysicalResourceId: z.string().min(1).optional().catch(undefined),
-});
-
 /**
- * Validates a custom resource request; a malformed one still yields where to
- * send FAILED, when it has a response URL at all.
+ * A CloudFormation custom resource request as CDK's `Provider` framework hands
+ * it to an on-event function: only the fields warren reads (no
+ * `@types/aws-lambda` here). The framework itself answers CloudFormation.
  *
- * @example const parsed = parseCustomResourceEvent(event); if (parsed.kind !== 'valid') console.log(parsed.problems);
+ * @example const event: CustomResourceEvent = { RequestType: 'Delete', PhysicalResourceId: 'b1', … };
  */
-export function parseCustomResourceEvent(input: unknown): ParsedEvent {
-  const parsed = customResourceEvent.safeParse(input);
-  if (parsed.success) {
-    const event = parsed.data;
-    const target = {
-      responseUrl: event.ResponseURL,
-      stackId: event.StackId,
-      requestId: event.RequestId,
-      logicalResourceId: event.LogicalResourceId,
-      ...(event.RequestType !== 'Create' && { physicalResourceId: event.PhysicalResourceId }),
-    };
-    return { kind: 'valid', event, target };
-  }
-  const problems = describeIssues(parsed.error);
-  const answer = answerable.safeParse(input);
-  if (!answer.success) return { kind: 'unanswerable', problems };
-  const { ResponseURL, StackId, RequestId, LogicalResourceId, PhysicalResourceId } = answer.data;
-  return {
-    kind: 'malformed',
-    problems,
-    target: {
-      responseUrl: ResponseURL,
-      stackId: StackId,
-      requestId: RequestId,
-      logicalResourceId: LogicalResourceId,
-      ...(PhysicalResourceId !== undefined && { physicalResourceId: PhysicalResourceId }),
-    },
-  };
+export type CustomResourceEvent =
+  | (EventCommon & { readonly RequestType: 'Create' })
+  | (EventCommon & {
+      readonly RequestType: 'Update';
+      readonly PhysicalResourceId: string;
+      readonly OldResourceProperties: Properties;
+    })
+  | (EventCommon & { readonly RequestType: 'Delete'; readonly PhysicalResourceId: string });
+
+/**
+ * What an on-event function returns; the framework sends it as SUCCESS. An
+ * Update that returns a new id replaces the resource: CloudFormation then
+ * deletes the old id. A throw becomes FAILED, its message the Reason.
+ */
+export interface OnEventResult {
+  readonly PhysicalResourceId: string;
+  /** Attributes for `Fn::GetAtt`; the whole response must stay under CloudFormation's 4 KiB. */
+  readonly Data?: Readonly<Record<string, string>>;
 }
 
-/** `Path: message; Path: message`, naming fields, never echoing their values. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
+/**
+ * A custom resource's on-event logic: the `handler` of the function a
+ * `Provider` is given as `onEventHandler`.
+ *
+ * @example export const handler: OnEventHandler = createFleetCaResource({ storeFor, now });
+ */
+export type OnEventHandler = (event: CustomResourceEvent) => Promise<OnEventResult>;
+
+/** ResourceProperties did not pass the resource's schema; the message names the fields, never their values. */
+export class InvalidPropertiesError extends Error {
+  constructor(problems: string) {
+    super(`invalid ResourceProperties: ${problems}`);
+    this.name = 'InvalidPropertiesError';
+  }
+}
+
+/**
+ * The event's ResourceProperties, validated by `schema`.
+ *
+ * @example const properties = parseResourceProperties(fleetCaProperties, event.ResourceProperties);
+ * @throws InvalidPropertiesError naming each bad field and what it must be
+ */
+export function parseResourceProperties<S extends z.ZodType>(
+  schema: S,
+  properties: Properties,
+): z.output<S> {
+  const parsed = schema.safeParse(properties);
+  if (parsed.success) return parsed.data;
+  // `Path: message; Path: message`: zod's messages name the field, never echo its value.
+  const problems = parsed.error.issues
     .map((issue) =>
       issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
     )
     .join('; ');
+  throw new InvalidPropertiesError(problems);
+}
+
+/**
+ * Fails a request of a type CloudFormation never sends; `event` is `never`
+ * once a switch on RequestType is exhaustive.
+ *
+ * @example default: return unknownRequest(event);
+ */
+export function unknownRequest(event: never): never {
+  const { RequestType } = event as { readonly RequestType?: unknown };
+  throw new Error(`unknown custom resource RequestType ${JSON.stringify(RequestType)}`);
+}
+
+/**
+ * Where an on-event function reports what it did (the framework's SUCCESS
+ * carries no reason of ours): one JSON line in the function's log.
+ *
+ * @example logOutcome('broker b1 retired');
+ */
+export function logOutcome(message: string): void {
+  console.log(JSON.stringify({ level: 'INFO', message }));
 }

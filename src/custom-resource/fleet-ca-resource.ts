@@ -6,7 +6,13 @@ import {
   DEFAULT_FLEET_CA_VALIDITY_DAYS,
 } from '../tls/generate-fleet-ca.js';
 import { provideFleetCa } from '../tls/provide-fleet-ca.js';
-import type { CustomResource, CustomResourceResult } from './custom-resource.js';
+import {
+  logOutcome,
+  type OnEventHandler,
+  type OnEventResult,
+  parseResourceProperties,
+  unknownRequest,
+} from './custom-resource-event.js';
 
 // CloudFormation passes every scalar property as a string, and an unset one as ''.
 const blankAsUnset = (value: unknown) => (value === '' ? undefined : value);
@@ -47,51 +53,67 @@ export class FleetCaMissingError extends Error {
 export interface FleetCaResourceDeps {
   readonly storeFor: (secretArn: string) => FleetCaStore;
   readonly now: () => Date;
+  /** Where each request's outcome is reported. @default logOutcome (a JSON line) */
+  readonly log?: (message: string) => void;
 }
 
 /**
- * The fleet CA, kept in the secret named by `SecretArn` (also the physical id).
- * Create reuses a CA the secret already holds (one retained from an earlier
- * deployment) or generates one and writes it; an Update of the same secret
- * returns the stored CA unchanged (CommonName and ValidityDays apply to a new CA
- * only); Delete leaves the secret alone (CDK retains it). Data `{ CertificatePem }`:
- * the certificate only, never the key.
+ * The on-event logic of `Custom::WarrenFleetCa`: the fleet CA, kept in the
+ * secret named by `SecretArn` (also the physical id). Create reuses a CA the
+ * secret already holds (one retained from an earlier deployment) or generates
+ * one and writes it; an Update of the same secret returns the stored CA
+ * unchanged (CommonName and ValidityDays apply to a new CA only); Delete leaves
+ * the secret alone (CDK retains it). Data `{ CertificatePem }`: the certificate
+ * only, never the key.
  *
- * @example const handler = createCustomResourceHandler(createFleetCaResource({ storeFor: (arn) => new SecretsManagerFleetCaStore(client, arn), now: () => new Date() }));
+ * @example export const handler = createFleetCaResource({ storeFor: (arn) => new SecretsManagerFleetCaStore(client, arn), now: () => new Date() });
  */
 export function createFleetCaResource({
   storeFor,
   now,
-}: FleetCaResourceDeps): CustomResource<FleetCaProperties> {
-  const provide = async (properties: FleetCaProperties): Promise<CustomResourceResult> => {
+  log = logOutcome,
+}: FleetCaResourceDeps): OnEventHandler {
+  const provide = async (properties: FleetCaProperties): Promise<OnEventResult> => {
     const provided = await provideFleetCa(storeFor(properties.SecretArn), {
       commonName: properties.CommonName,
       validityDays: properties.ValidityDays,
       now: now(),
     });
-    return result(
-      properties.SecretArn,
-      provided.ca.certificatePem,
+    log(
       provided.outcome === 'reused'
-        ? 'reused the fleet CA already in the secret'
-        : `generated a new fleet CA (the secret held none: ${provided.replaced})`,
+        ? `reused the fleet CA already in secret ${properties.SecretArn}`
+        : `generated a new fleet CA in secret ${properties.SecretArn} (it held none: ${provided.replaced})`,
     );
+    return result(properties.SecretArn, provided.ca.certificatePem);
   };
 
-  return {
-    properties: fleetCaProperties,
-    onCreate: ({ properties }) => provide(properties),
-    async onUpdate({ properties, physicalResourceId }) {
-      // Another secret is another CA: CloudFormation then deletes the old id, which keeps its secret.
-      if (properties.SecretArn !== physicalResourceId) return provide(properties);
-      const reading = readFleetCa(await storeFor(properties.SecretArn).read(), now());
-      if (!reading.ok) throw new FleetCaMissingError(properties.SecretArn, reading.reason);
-      return result(properties.SecretArn, reading.ca.certificatePem, 'the fleet CA is unchanged');
-    },
-    onDelete: async () => ({ reason: 'the fleet CA secret is retained' }),
+  const keep = async (properties: FleetCaProperties): Promise<OnEventResult> => {
+    const reading = readFleetCa(await storeFor(properties.SecretArn).read(), now());
+    if (!reading.ok) throw new FleetCaMissingError(properties.SecretArn, reading.reason);
+    log(`the fleet CA in secret ${properties.SecretArn} is unchanged`);
+    return result(properties.SecretArn, reading.ca.certificatePem);
+  };
+
+  return async (event) => {
+    switch (event.RequestType) {
+      case 'Create':
+        return provide(parseResourceProperties(fleetCaProperties, event.ResourceProperties));
+      case 'Update': {
+        const properties = parseResourceProperties(fleetCaProperties, event.ResourceProperties);
+        // Another secret is another CA: CloudFormation then deletes the old id, which keeps its secret.
+        return properties.SecretArn === event.PhysicalResourceId
+          ? keep(properties)
+          : provide(properties);
+      }
+      case 'Delete':
+        log(`the fleet CA secret ${event.PhysicalResourceId} is retained`);
+        return { PhysicalResourceId: event.PhysicalResourceId };
+      default:
+        return unknownRequest(event);
+    }
   };
 }
 
-function result(secretArn: string, certificatePem: string, reason: string): CustomResourceResult {
-  return { physicalResourceId: secretArn, data: { CertificatePem: certificatePem }, reason };
+function result(secretArn: string, certificatePem: string): OnEventResult {
+  return { PhysicalResourceId: secretArn, Data: { CertificatePem: certificatePem } };
 }

@@ -1,18 +1,22 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ENV } from '../../src/config.js';
-import type { CustomResourceHandler } from '../../src/custom-resource/create-custom-resource-handler.js';
-import type { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import {
-  customResourceRequest,
-  type ResponseServer,
-  startResponseServer,
-} from '../custom-resource/response-server.js';
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  type MockInstance,
+  vi,
+} from 'vitest';
+import { ENV } from '../../src/config.js';
+import type { OnEventHandler } from '../../src/custom-resource/custom-resource-event.js';
+import type { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
+import { customResourceEvent } from '../custom-resource/custom-resource-events.js';
 import { freshRegistry, stubRegistryEnv } from '../support/registry.js';
 
-/** The environment the registry stack gives the function, pointing at the harness's dynalite. */
-function deploymentEnv(tableName: string): void {
-  stubRegistryEnv(tableName);
-}
+// The marker CDK's Provider framework answers a failed Create with (custom-resources runtime).
+const CREATE_FAILED_MARKER = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
 
 const broker = (nodeId: string, ip: string, extra: Record<string, unknown> = {}) => ({
   NodeId: nodeId,
@@ -25,23 +29,23 @@ const broker = (nodeId: string, ip: string, extra: Record<string, unknown> = {})
 
 describe('functions/broker-registration handler', () => {
   let registry: DynamoDbHealthRegistry;
-  let handler: CustomResourceHandler;
-  let server: ResponseServer;
+  let handler: OnEventHandler;
+  let log: MockInstance<typeof console.log>;
 
   const nodeById = async (id: string) =>
     (await registry.listNodes()).nodes.find((node) => node.id === id);
-  /** Sends one request through the handler and returns CloudFormation's view of the answer. */
-  const send = async (request: Parameters<typeof customResourceRequest>[1]) => {
-    const before = server.received.length;
-    await handler(customResourceRequest(server.url(), request));
-    expect(server.received).toHaveLength(before + 1);
-    return (server.received[before] as (typeof server.received)[number]).body;
-  };
+  /** Sends one request as the Provider framework does and returns what it would answer with. */
+  const send = (request: Parameters<typeof customResourceEvent>[0]) =>
+    handler(customResourceEvent(request));
+  /** The outcomes the function logged. */
+  const outcomes = () =>
+    log.mock.calls.map(([line]) => (JSON.parse(String(line)) as { message: string }).message);
 
   beforeAll(async () => {
     const fresh = await freshRegistry();
     registry = fresh.registry;
-    deploymentEnv(fresh.tableName);
+    // The environment the registry stack gives the function, pointing at the harness's dynalite.
+    stubRegistryEnv(fresh.tableName);
     vi.resetModules();
     ({ handler } = await import('../../functions/broker-registration.js'));
   });
@@ -49,13 +53,11 @@ describe('functions/broker-registration handler', () => {
     vi.unstubAllEnvs();
     vi.resetModules();
   });
-  beforeEach(async () => {
-    server = await startResponseServer();
-    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  beforeEach(() => {
+    log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
   });
-  afterEach(async () => {
+  afterEach(() => {
     vi.restoreAllMocks();
-    await server.close();
   });
 
   it('registers the broker on Create: active, health initial, with its endpoints, AZ and labels', async () => {
@@ -64,12 +66,8 @@ describe('functions/broker-registration handler', () => {
       ResourceProperties: broker('b1', '10.0.1.5'),
     });
 
-    expect(response).toMatchObject({
-      Status: 'SUCCESS',
-      PhysicalResourceId: 'b1',
-      Data: { NodeId: 'b1' },
-      LogicalResourceId: 'Registration',
-    });
+    expect(response).toEqual({ PhysicalResourceId: 'b1', Data: { NodeId: 'b1' } });
+    expect(outcomes()).toEqual(['broker b1 registered']);
     expect(await nodeById('b1')).toMatchObject({
       endpoint: 'amqps://10.0.1.5:5671',
       managementEndpoint: 'https://10.0.1.5:15671',
@@ -91,11 +89,7 @@ describe('functions/broker-registration handler', () => {
       OldResourceProperties: broker('b2', '10.0.2.5'),
     });
 
-    expect(response).toMatchObject({
-      Status: 'SUCCESS',
-      PhysicalResourceId: 'b2',
-      Data: { NodeId: 'b2' },
-    });
+    expect(response).toEqual({ PhysicalResourceId: 'b2', Data: { NodeId: 'b2' } });
     expect(await nodeById('b2')).toMatchObject({
       endpoint: 'amqps://10.0.2.9:5671',
       managementEndpoint: 'https://10.0.2.9:15671',
@@ -130,7 +124,7 @@ describe('functions/broker-registration handler', () => {
       ResourceProperties: broker('b3', '10.0.3.5'),
     });
 
-    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'b3' });
+    expect(response).toEqual({ PhysicalResourceId: 'b3' });
     expect((await nodeById('b3'))?.admin.state).toBe('retired');
   });
 
@@ -141,11 +135,8 @@ describe('functions/broker-registration handler', () => {
       ResourceProperties: broker('b404', '10.0.4.4'),
     });
 
-    expect(response).toMatchObject({
-      Status: 'SUCCESS',
-      PhysicalResourceId: 'b404',
-      Reason: 'broker b404 is not in the registry: nothing to retire',
-    });
+    expect(response).toEqual({ PhysicalResourceId: 'b404' });
+    expect(outcomes()).toEqual(['broker b404 is not in the registry: nothing to retire']);
     expect(await nodeById('b404')).toBeUndefined();
   });
 
@@ -163,7 +154,8 @@ describe('functions/broker-registration handler', () => {
       ResourceProperties: broker('b5', '10.0.5.6'),
     });
 
-    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'b5' });
+    expect(response).toMatchObject({ PhysicalResourceId: 'b5' });
+    expect(outcomes().at(-1)).toBe('broker b5 was retired: registered again and set active');
     expect(await nodeById('b5')).toMatchObject({
       endpoint: 'amqps://10.0.5.6:5671',
       admin: { state: 'active' },
@@ -188,11 +180,7 @@ describe('functions/broker-registration handler', () => {
       ResourceProperties: broker('b8', '10.0.7.5'),
       OldResourceProperties: broker('b7', '10.0.7.5'),
     });
-    expect(update).toMatchObject({
-      Status: 'SUCCESS',
-      PhysicalResourceId: 'b8',
-      Data: { NodeId: 'b8' },
-    });
+    expect(update).toEqual({ PhysicalResourceId: 'b8', Data: { NodeId: 'b8' } });
     expect((await nodeById('b8'))?.admin.state).toBe('active');
     expect((await nodeById('b7'))?.admin.state).toBe('active');
 
@@ -207,49 +195,67 @@ describe('functions/broker-registration handler', () => {
   });
 
   it('fails a Create with invalid properties, writing nothing and never echoing a credential', async () => {
-    const response = await send({
+    const create = send({
       RequestType: 'Create',
       ResourceProperties: broker('B 9', '10.0.9.5', {
         Endpoint: 'amqps://warren:s3cr3t-pw@10.0.9.5:5671',
       }),
     });
 
-    expect(response).toMatchObject({ Status: 'FAILED' });
-    expect(response.Reason).toMatch(
-      /^InvalidPropertiesError: invalid ResourceProperties: NodeId: .*; Endpoint: must be an amqp/,
+    // The Provider framework answers FAILED with this message as the Reason.
+    const error = await create.catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ name: 'InvalidPropertiesError' });
+    expect((error as Error).message).toMatch(
+      /^invalid ResourceProperties: NodeId: .*; Endpoint: must be an amqp/,
     );
-    expect(response.Reason).not.toContain('s3cr3t-pw');
+    expect((error as Error).message).not.toContain('s3cr3t-pw');
     expect((await registry.listNodes()).nodes.map((node) => node.id)).not.toContain('B 9');
   });
+
+  it('fails an Update whose new properties are invalid, leaving the broker as it was', async () => {
+    await send({ RequestType: 'Create', ResourceProperties: broker('b10', '10.0.10.5') });
+
+    await expect(
+      send({
+        RequestType: 'Update',
+        PhysicalResourceId: 'b10',
+        ResourceProperties: broker('b10', '10.0.10.9', { ManagementEndpoint: 'http://10.0.10.9' }),
+        OldResourceProperties: broker('b10', '10.0.10.5'),
+      }),
+    ).rejects.toThrow(/^invalid ResourceProperties: ManagementEndpoint: /);
+    expect((await nodeById('b10'))?.endpoint).toBe('amqps://10.0.10.5:5671');
+  });
+
+  it.each([CREATE_FAILED_MARKER, 'failed-create:5b1e0b40-0000-11ef-8000-0a1b2c3d4e5f'])(
+    'deletes %j, an id no broker has, without touching the registry',
+    async (physicalId) => {
+      const before = (await registry.listNodes()).nodes;
+
+      const response = await send({
+        RequestType: 'Delete',
+        PhysicalResourceId: physicalId,
+        ResourceProperties: broker('b1', '10.0.1.5'),
+      });
+
+      expect(response).toEqual({ PhysicalResourceId: physicalId });
+      expect(outcomes()).toEqual([`${physicalId} is not a broker id: nothing to retire`]);
+      expect((await registry.listNodes()).nodes).toEqual(before);
+    },
+  );
 });
 
 describe('functions/broker-registration handler without a usable configuration', () => {
   afterEach(() => {
     vi.unstubAllEnvs();
     vi.resetModules();
-    vi.restoreAllMocks();
   });
 
-  it('answers FAILED naming the bad variable instead of crashing at init', async () => {
+  it('fails its init naming the bad variable, which the Provider framework reports as FAILED', async () => {
     vi.stubEnv(ENV.registryTable, 'no spaces allowed');
-    vi.spyOn(console, 'log').mockImplementation(() => undefined);
     vi.resetModules();
-    const { handler } = await import('../../functions/broker-registration.js');
-    const server = await startResponseServer();
-    try {
-      await handler(
-        customResourceRequest(server.url(), {
-          RequestType: 'Create',
-          ResourceProperties: broker('b1', '10.0.1.5'),
-        }),
-      );
 
-      expect(server.only().body).toMatchObject({
-        Status: 'FAILED',
-        Reason: `ConfigError: invalid configuration: ${ENV.registryTable}: must be a DynamoDB table name`,
-      });
-    } finally {
-      await server.close();
-    }
+    await expect(import('../../functions/broker-registration.js')).rejects.toThrow(
+      `invalid configuration: ${ENV.registryTable}: must be a DynamoDB table name`,
+    );
   });
 });
