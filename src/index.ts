@@ -3,12 +3,15 @@
  * `exports` map points here): the publisher and the pieces it is assembled
  * from, consumers and their de-duplication stores, the registry, the contract
  * types and the errors a caller can meet. Anything not exported here is
- * internal and may change without notice. Error classes sit with the concept
- * that throws them; those caught inside warren (a broker refusing a connection,
- * a queue missing on one broker: results and events, not throws) stay internal,
- * as do the CLI's, the local fleet's, the HTTP edge's and the custom resources'. Nothing here loads the local fleet
- * (dynalite, rabbitmq-server); that is the `warren dev` command's.
+ * internal and may change without notice. Importing it loads nothing of the
+ * local fleet (dynalite, rabbitmq-server): that is the `warren dev` command's.
  *
+ * Error classes sit with the concept that throws them. Those warren catches
+ * itself (a broker refusing a connection, a queue missing on one broker:
+ * results and events, not throws) stay internal, as do the CLI's, the local
+ * fleet's, the HTTP edge's and the custom resources'.
+ *
+ * @packageDocumentation
  * @example
  * import {
  *   createAmqpBrokerPool, createCachedFleetView, createDynamoDbClients,
