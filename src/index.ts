@@ -13,17 +13,12 @@
  *
  * @packageDocumentation
  * @example
- * import {
- *   createAmqpBrokerPool, createCachedFleetView, createDynamoDbClients,
- *   createPublisher, DynamoDbHealthRegistry,
- * } from 'warren';
+ * import { createDynamoDbClients, createPublishService, DynamoDbHealthRegistry } from 'warren';
  *
  * const { documentClient } = createDynamoDbClients();
  * const registry = new DynamoDbHealthRegistry({ client: documentClient, tableName: 'warren-registry' });
- * const fleet = createCachedFleetView({ registry, ttlMs: 5_000, clock: Date.now });
- * const pool = createAmqpBrokerPool({ credentialsFor: async () => ({ username, password }) });
- * const publisher = createPublisher({ fleet, pool, registry, probeIntervalMs: 15_000 });
- * const [result] = await publisher.publish({ kind: 'queue', queue: 'tasks' }, [{ body: { job: 42 } }]);
+ * const service = createPublishService({}, { registry, credentialsFor: async () => ({ username, password }) });
+ * const [result] = await service.publisher.publish({ kind: 'queue', queue: 'tasks' }, [{ body: { job: 42 } }]);
  */
 
 // AMQP credentials: the pair a pool or consumer logs in with, optionally kept in Secrets Manager.
@@ -138,10 +133,35 @@ export {
   type RejectedItem,
 } from './registry/health-registry.js';
 
-// Services: one assembly per service, as the Lambdas and the local fleet build them.
-// TODO(issue 11, services): export createPublishService and createProberService (and their
-// settings and dependency types) from './service/…' here; Biome keeps this group between
-// registry/ and topology/.
+// Services: one assembly per service, as the Lambdas and the local fleet build them, with their settings.
+export {
+  createProberService,
+  type ProberService,
+  type ProberServiceDeps,
+} from './service/create-prober-service.js';
+export {
+  createPublishService,
+  type OwnedPublishService,
+  type PublishServiceDeps,
+} from './service/create-publish-service.js';
+export { credentialsFromSource } from './service/credentials-for.js';
+export { DEFAULT_PROBER_SETTINGS, type ProberSettings } from './service/prober-settings.js';
+export { DEFAULT_PUBLISH_LIMITS, type PublishLimits } from './service/publish-limits.js';
+export {
+  PublishRequestError,
+  type PublishRequestProblem,
+} from './service/publish-request-error.js';
+export {
+  type PublishResponse,
+  type PublishService,
+  type PublishServiceParts,
+  publishService,
+} from './service/publish-service.js';
+export {
+  DEFAULT_PUBLISH_SETTINGS,
+  type PublishSettings,
+  resolvePublishSettings,
+} from './service/publish-settings.js';
 
 // Topology: the exchanges, queues and bindings brokers carry, in RabbitMQ's definitions shape.
 export {
