@@ -63,8 +63,8 @@ export interface BrokerStackProps extends StackProps {
   readonly certificateIssuer: IFunction;
   /** The issuer's function URL (AWS_IAM auth). */
   readonly certificateIssuerUrl: string;
-  /** Service token of `Custom::WarrenBroker` (the registry stack's registration function). */
-  readonly registrationFunction: IFunction;
+  /** Service token of `Custom::WarrenBroker`: the registry stack's registration provider. */
+  readonly registrationServiceToken: string;
   readonly alarmTopic: ITopic;
   readonly instanceType: string;
   readonly dataVolumeGiB: number;
@@ -199,7 +199,7 @@ export class BrokerStack extends Stack {
     acknowledgeBrokerFindings(instance, role);
 
     new CustomResource(this, 'Registration', {
-      serviceToken: props.registrationFunction.functionArn,
+      serviceToken: props.registrationServiceToken,
       resourceType: 'Custom::WarrenBroker',
       properties: {
         NodeId: nodeId,

@@ -53,7 +53,7 @@ export function buildApp(app: App): App {
       credentialsSecret: registry.credentialsSecret,
       certificateIssuer: registry.certificateIssuer,
       certificateIssuerUrl: registry.certificateIssuerUrl,
-      registrationFunction: registry.registrationFunction,
+      registrationServiceToken: registry.registrationServiceToken,
       alarmTopic: network.alarmTopic,
       instanceType: config.brokerInstanceType,
       dataVolumeGiB: config.brokerDataVolumeGiB,

@@ -15,9 +15,11 @@ import {
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { type CfnFunction, FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { Provider } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { ENV } from '../src/config.js';
 import {
@@ -69,8 +71,8 @@ export class RegistryStack extends Stack {
   public readonly certificateAuthoritySecret: ISecret;
   /** The fleet CA's certificate (PEM), which clients trust for AMQPS and the management API. */
   public readonly certificateAuthorityPem: string;
-  /** Service token of `Custom::WarrenBroker`: registers a broker, and retires it on delete. */
-  public readonly registrationFunction: IFunction;
+  /** Service token of `Custom::WarrenBroker` (a `Provider`'s): registers a broker, and retires it on delete. */
+  public readonly registrationServiceToken: string;
   /** Signs broker CSRs; brokers call it through `certificateIssuerUrl` (grant them `grantInvokeUrl`). */
   public readonly certificateIssuer: IFunction;
   /** The issuer's function URL (AWS_IAM auth): POST `{"csrPem"}` signed with SigV4, service `lambda`. */
@@ -131,7 +133,7 @@ export class RegistryStack extends Stack {
     this.certificateAuthoritySecret.grantRead(caFunction);
     this.certificateAuthoritySecret.grantWrite(caFunction);
     const certificateAuthority = new CustomResource(this, 'FleetCa', {
-      serviceToken: caFunction.functionArn,
+      serviceToken: customResourceProvider(this, 'FleetCaProvider', caFunction).serviceToken,
       resourceType: 'Custom::WarrenFleetCa',
       properties: { SecretArn: this.certificateAuthoritySecret.secretArn },
     });
@@ -174,7 +176,12 @@ export class RegistryStack extends Stack {
       environment: { [ENV.registryTable]: this.table.tableName },
     });
     this.table.grant(registration, 'dynamodb:Query', 'dynamodb:UpdateItem');
-    this.registrationFunction = registration;
+    // One provider for the whole fleet: every broker stack's resource names its framework function.
+    this.registrationServiceToken = customResourceProvider(
+      this,
+      'RegistrationProvider',
+      registration,
+    ).serviceToken;
 
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,
@@ -185,4 +192,39 @@ export class RegistryStack extends Stack {
       description: "Secret holding the brokers' AMQP user and password",
     });
   }
+}
+
+/**
+ * CDK's custom resource provider framework in front of `onEventHandler`: its
+ * own function answers CloudFormation (SUCCESS with what the handler returned,
+ * FAILED when it threw), so a warren function never has to. Its log group is
+ * kept a month, like warren's own (the default would keep it forever).
+ */
+function customResourceProvider(
+  scope: Construct,
+  id: string,
+  onEventHandler: WarrenFunction,
+): Provider {
+  const provider = new Provider(scope, id, {
+    onEventHandler,
+    logGroup: new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    }),
+  });
+  // Both findings are on the framework's own function, which CDK writes and maintains.
+  const onEventId = Stack.of(scope).getLogicalId(onEventHandler.node.defaultChild as CfnFunction);
+  Validations.of(provider).acknowledge(
+    {
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "The provider framework's function gets AWS's minimal policy for writing its logs, as every warren function does",
+    },
+    {
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${onEventId}.Arn>:*]`,
+      reason:
+        "The provider framework's function may invoke the on-event function's versions and aliases (`<arn>:*`), and no other function",
+    },
+  );
+  return provider;
 }

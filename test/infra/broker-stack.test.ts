@@ -184,6 +184,31 @@ describe('BrokerStack', () => {
     });
   });
 
+  it("takes its service token from the registry stack's Provider, whose framework function invokes the registration function", () => {
+    const [registration] = Object.values(template.findResources('Custom::WarrenBroker'));
+    const outputName: unknown =
+      registration?.Properties.ServiceToken['Fn::GetStackOutput']?.OutputName;
+    expect(registration?.Properties.ServiceToken['Fn::GetStackOutput'].StackName).toBe(
+      STACK_IDS.registry,
+    );
+    const registry = stackTemplate(app, STACK_IDS.registry);
+    const output = registry.toJSON().Outputs[String(outputName)];
+    const [frameworkId] = output?.Value['Fn::GetAtt'] ?? [];
+    const framework = registry.findResources('AWS::Lambda::Function')[frameworkId];
+    expect(frameworkId).toMatch(/^RegistrationProviderframeworkonEvent/);
+    expect(output?.Value).toEqual({ 'Fn::GetAtt': [frameworkId, 'Arn'] });
+    expect(framework?.Properties).toMatchObject({
+      Handler: 'framework.onEvent',
+      Environment: {
+        Variables: {
+          USER_ON_EVENT_FUNCTION_ARN: {
+            'Fn::GetAtt': [expect.stringMatching(/^RegistrationFunction/), 'Arn'],
+          },
+        },
+      },
+    });
+  });
+
   it('alarms on memory and data-disk use and recovers the instance when its host fails', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'mem_used_percent',

@@ -139,6 +139,51 @@ describe('RegistryStack', () => {
     expect(Token.isUnresolved(stack.certificateAuthorityPem)).toBe(true);
   });
 
+  describe.each([
+    ['Custom::WarrenFleetCa', 'FleetCaProvider', 'FleetCaFunction'],
+    ['Custom::WarrenBroker', 'RegistrationProvider', 'RegistrationFunction'],
+  ])('the Provider behind %s', (resourceType, providerId, onEventId) => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const [frameworkId, framework] =
+      Object.entries(functions).find(([id]) => id.startsWith(`${providerId}frameworkonEvent`)) ??
+      [];
+    const onEventArn = { 'Fn::GetAtt': [expect.stringMatching(`^${onEventId}`), 'Arn'] };
+
+    it("is CDK's framework function, invoking the warren function as its on-event handler", () => {
+      expect(framework?.Properties).toMatchObject({
+        Handler: 'framework.onEvent',
+        Environment: { Variables: { USER_ON_EVENT_FUNCTION_ARN: onEventArn } },
+      });
+    });
+
+    it('is the service token of the resource', () => {
+      const token =
+        resourceType === 'Custom::WarrenFleetCa'
+          ? Object.values(template.findResources(resourceType))[0]?.Properties.ServiceToken
+          : stack.resolve(stack.registrationServiceToken);
+      expect(token).toEqual({ 'Fn::GetAtt': [frameworkId, 'Arn'] });
+    });
+
+    it('may invoke the on-event function and nothing else', () => {
+      const statements = statementsOf(template, String(frameworkId));
+      expect(statements).toEqual([
+        {
+          Action: 'lambda:InvokeFunction',
+          Effect: 'Allow',
+          Resource: [onEventArn, { 'Fn::Join': ['', [onEventArn, ':*']] }],
+        },
+        { Action: 'lambda:GetFunction', Effect: 'Allow', Resource: onEventArn },
+      ]);
+    });
+
+    it('logs to a log group kept a month, not forever', () => {
+      const logGroupId = framework?.Properties.LoggingConfig.LogGroup.Ref;
+      expect(template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties).toEqual({
+        RetentionInDays: 30,
+      });
+    });
+  });
+
   it('publishes the CA certificate, and only the certificate, in an SSM parameter', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', {
       Name: CA_CERTIFICATE_PARAMETER,
