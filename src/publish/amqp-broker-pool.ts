@@ -1,23 +1,22 @@
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
+import { type AmqpLink, isLink, openLink } from '../amqp/amqp-link.js';
+import type { LinkMessage } from '../amqp/publish-confirmed.js';
 import { withCredentials } from '../core/amqp-endpoint.js';
 import { withDeadline } from '../timing/with-deadline.js';
-import {
-  closeConnection,
-  closeQuietly,
-  failed,
-  isOpen,
-  messageOf,
-  type OpenLink,
-  onBreak,
-  openLink,
-  publishOnLink,
-} from './amqp-link.js';
-import type { AttemptFailure, BrokerPool, CredentialsFor, PoolTarget } from './broker-pool.js';
+import type {
+  AttemptFailure,
+  AttemptOutcome,
+  BrokerPool,
+  CredentialsFor,
+  OutgoingMessage,
+  PoolTarget,
+} from './broker-pool.js';
+import type { Destination } from './publisher.js';
 
 /** One broker's connection, as nats.js models connection status. */
-type Link =
-  | { readonly state: 'connecting'; readonly ready: Promise<OpenLink | AttemptFailure> }
-  | OpenLink;
+type Slot =
+  | { readonly state: 'connecting'; readonly ready: Promise<AmqpLink | AttemptFailure> }
+  | { readonly state: 'open'; readonly link: AmqpLink };
 
 export interface AmqpBrokerPoolOptions {
   /**
@@ -34,24 +33,24 @@ export interface AmqpBrokerPoolOptions {
 }
 
 /**
- * The broker pool over amqplib: one connection with a confirm channel per
- * broker, opened lazily, reused while it works, and evicted exactly once when
- * it breaks (error, close, blocked) or is discarded; the next use reconnects.
- * Every step is bounded: connect and channel open by `connectTimeoutMs`, an
- * attempt by its `timeoutMs`, each confirm raced against the deadline and the
- * link breaking, since a dead broker can leave a confirm pending forever.
+ * The broker pool over amqplib: one link (connection and confirm channel, see
+ * `openLink`) per broker, opened lazily, reused while it works, and evicted
+ * exactly once when it breaks (error, close, blocked) or is discarded; the
+ * next use reconnects. Every step is bounded: connect and channel open by
+ * `connectTimeoutMs`, an attempt by its `timeoutMs`.
  *
  * @example const pool = createAmqpBrokerPool({ credentialsFor: (_target, refused) => refused ? credentials.refresh(refused) : credentials.get() });
  */
 export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool {
-  const links = new Map<string, Link>();
+  const slots = new Map<string, Slot>();
   const connectTimeoutMs = options.connectTimeoutMs ?? 1_000;
   let closed = false;
 
-  const evict = (id: string, link: OpenLink) => {
-    if (links.get(id) !== link) return; // already evicted (a link breaks in several ways at once)
-    links.delete(id);
-    closeQuietly(link.connection);
+  const evict = (id: string, link: AmqpLink) => {
+    const slot = slots.get(id);
+    if (slot?.state !== 'open' || slot.link !== link) return; // already evicted
+    slots.delete(id);
+    void link.close();
   };
 
   const connectLink = (target: PoolTarget, credentials: AmqpCredentials) => {
@@ -59,17 +58,18 @@ export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool
       withCredentials(target.endpoint, credentials.username, credentials.password),
     );
     url.searchParams.set('heartbeat', String(options.heartbeatSeconds ?? 5));
-    return openLink(url.toString(), target.id, {
+    return openLink(url.toString(), {
       timeoutMs: connectTimeoutMs,
+      connectionName: `warren publisher ${target.id}`,
       ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
     });
   };
 
-  const connectWithCredentials = async (target: PoolTarget): Promise<OpenLink | AttemptFailure> => {
+  const connectWithCredentials = async (target: PoolTarget): Promise<AmqpLink | AttemptFailure> => {
     const credentials = await credentialsOf(() => options.credentialsFor(target));
     if ('kind' in credentials) return credentials;
     const first = await connectLink(target, credentials);
-    if (isOpen(first) || first.kind !== 'auth') return first;
+    if (isLink(first) || first.kind !== 'auth') return first;
     const fresh = await credentialsOf(() => options.credentialsFor(target, credentials));
     if ('kind' in fresh) return fresh;
     if (fresh.username === credentials.username && fresh.password === credentials.password)
@@ -79,18 +79,18 @@ export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool
 
   const startConnecting = (target: PoolTarget) => {
     const ready = connectWithCredentials(target);
-    const connecting: Link = { state: 'connecting', ready };
-    links.set(target.id, connecting);
+    const connecting: Slot = { state: 'connecting', ready };
+    slots.set(target.id, connecting);
     void ready.then((link) => {
-      const current = links.get(target.id) === connecting;
-      if (!isOpen(link)) {
-        if (current) links.delete(target.id);
+      const current = slots.get(target.id) === connecting;
+      if (!isLink(link)) {
+        if (current) slots.delete(target.id);
         return;
       }
       // Closed or replaced while connecting: nobody will use this connection.
-      if (closed || !current) return closeQuietly(link.connection);
-      links.set(target.id, link);
-      onBreak(link, () => evict(target.id, link));
+      if (closed || !current) return void link.close();
+      slots.set(target.id, { state: 'open', link });
+      link.onBroken(() => evict(target.id, link));
     });
     return ready;
   };
@@ -98,45 +98,82 @@ export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool
   const open = async (
     target: PoolTarget,
     timeoutMs: number,
-  ): Promise<OpenLink | AttemptFailure> => {
-    const existing = links.get(target.id);
-    if (existing?.state === 'open') return existing;
+  ): Promise<AmqpLink | AttemptFailure> => {
+    const existing = slots.get(target.id);
+    if (existing?.state === 'open') return existing.link;
     const ready = existing?.state === 'connecting' ? existing.ready : startConnecting(target);
     // The connect goes on for other callers; this one waits only as long as its own budget.
     const link = await withDeadline(ready, timeoutMs);
     return link === 'timeout'
-      ? { kind: 'connect', detail: `no connection within ${Math.round(timeoutMs)} ms` }
+      ? {
+          kind: 'connect',
+          cause: 'timeout',
+          detail: `no connection within ${Math.round(timeoutMs)} ms`,
+        }
       : link;
   };
 
   return {
     async publish(target, destination, messages, timeoutMs) {
-      // Never write what cannot be confirmed in time: it would be stored, reported failed, and sent again.
+      // Never connect for what cannot be confirmed in time.
       if (!(timeoutMs > 0)) return messages.map(() => failed({ kind: 'timeout', afterMs: 0 }));
       const deadline = performance.now() + timeoutMs;
       const link = await open(target, timeoutMs);
-      if (!isOpen(link)) return messages.map(() => failed(link));
+      if (!isLink(link)) return messages.map(() => failed(link));
       const remainingMs = deadline - performance.now();
       if (remainingMs <= 0)
         return messages.map(() => failed({ kind: 'timeout', afterMs: timeoutMs }));
-      return publishOnLink(link, destination, messages, remainingMs);
+      return link.publishConfirmed(toLinkMessages(destination, messages), remainingMs);
     },
     discard(id) {
-      const link = links.get(id);
-      if (link?.state === 'open') evict(id, link);
+      const slot = slots.get(id);
+      if (slot?.state === 'open') evict(id, slot.link);
     },
     async close() {
       closed = true;
-      const all = [...links.values()];
-      links.clear();
+      const all = [...slots.values()];
+      slots.clear();
       await Promise.all(
-        all.map(async (link) => {
-          const open = link.state === 'open' ? link : await link.ready;
-          if (isOpen(open)) await closeConnection(open.connection);
+        all.map(async (slot) => {
+          const link = slot.state === 'open' ? slot.link : await slot.ready;
+          if (isLink(link)) await link.close();
         }),
       );
     },
   };
+}
+
+function toLinkMessages(
+  destination: Destination,
+  messages: readonly OutgoingMessage[],
+): LinkMessage[] {
+  const [exchange, routingKey] =
+    destination.kind === 'queue'
+      ? ['', destination.queue]
+      : [destination.exchange, destination.routingKey];
+  return messages.map((message) => ({
+    exchange,
+    routingKey,
+    content: message.content,
+    options: {
+      persistent: true,
+      mandatory: true,
+      messageId: message.id,
+      timestamp: message.timestampSeconds,
+      contentType: 'application/json',
+      // Encoding an empty header table still costs time on every message.
+      ...(hasHeaders(message) && { headers: message.headers }),
+    },
+  }));
+}
+
+function failed(failure: AttemptFailure): AttemptOutcome {
+  return { ok: false, failure };
+}
+
+function hasHeaders(message: OutgoingMessage): boolean {
+  for (const _ in message.headers) return true;
+  return false;
 }
 
 async function credentialsOf(
@@ -145,6 +182,6 @@ async function credentialsOf(
   try {
     return await read();
   } catch (error) {
-    return { kind: 'credentials', detail: messageOf(error) };
+    return { kind: 'credentials', detail: error instanceof Error ? error.message : String(error) };
   }
 }

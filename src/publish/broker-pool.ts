@@ -1,4 +1,5 @@
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
+import type { LinkFailure } from '../amqp/link-failure.js';
 import type { Destination } from './publisher.js';
 
 /** A message ready for the wire: id resolved, body serialised once. */
@@ -10,27 +11,15 @@ export interface OutgoingMessage {
 }
 
 /**
- * Why one broker did not confirm one message. `detail` is for logs only: it
- * can hold a redacted URL or an internal address, so callers never see it
- * (they get `describeFailure`).
+ * Why one broker did not confirm one message: a link's failure, or the
+ * credentials that could not be had. `detail` is for logs only: it can hold a
+ * redacted URL or an internal address, so callers never see it (they get
+ * `describeFailure`).
  */
 export type AttemptFailure =
-  /** No connection: refused, reset, TLS, or no handshake or channel in time. */
-  | { readonly kind: 'connect'; readonly detail: string }
-  /** The broker refused the credentials, also after they were read again. */
-  | { readonly kind: 'auth'; readonly detail: string }
+  | LinkFailure
   /** The broker's credentials could not be had (Secrets Manager): no broker is to blame. */
-  | { readonly kind: 'credentials'; readonly detail: string }
-  /** Written, but no confirm within `afterMs`: the broker may still store it. */
-  | { readonly kind: 'timeout'; readonly afterMs: number }
-  /** The connection or channel closed before the confirm. */
-  | { readonly kind: 'closed'; readonly detail: string }
-  /** RabbitMQ sent `connection.blocked` (a resource alarm): a publish would hang. */
-  | { readonly kind: 'blocked'; readonly detail: string }
-  /** The broker nacked it (an internal queue error, or a full queue that rejects publishes). */
-  | { readonly kind: 'nack' }
-  /** Mandatory and routed to no queue: returned by the broker, then confirmed. */
-  | { readonly kind: 'unroutable' };
+  | { readonly kind: 'credentials'; readonly detail: string };
 
 export type AttemptOutcome =
   | { readonly ok: true }

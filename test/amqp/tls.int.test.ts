@@ -203,7 +203,12 @@ describe('publishing and consuming over amqps', () => {
       expect(outcomes).toEqual([
         {
           ok: false,
-          failure: { kind: 'connect', detail: expect.stringMatching(/TLS certificate rejected: /) },
+          failure: {
+            kind: 'connect',
+            cause: 'certificate',
+            certificateProblem: expect.stringMatching(UNTRUSTED),
+            detail: expect.stringMatching(/TLS certificate rejected: /),
+          },
         },
       ]);
     } finally {

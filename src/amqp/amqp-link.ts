@@ -1,0 +1,191 @@
+import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
+import { withDeadline } from '../timing/with-deadline.js';
+import { AmqpConnectError, connectAmqp } from './connect-amqp.js';
+import type { LinkFailure, LinkOutcome } from './link-failure.js';
+import { type LinkCore, type LinkMessage, publishConfirmed } from './publish-confirmed.js';
+import { createUnconfirmedPublishes } from './unconfirmed-publishes.js';
+
+/**
+ * One broker's connection and confirm channel: the one AMQP lifecycle every
+ * caller uses (publisher pool, prober, consumer, CLI, local fleet).
+ */
+export interface AmqpLink {
+  readonly connection: ChannelModel;
+  /** For what is not publishing (consume, prefetch, checkQueue); publish with `publishConfirmed`. */
+  readonly channel: ConfirmChannel;
+  /** Why it broke, once it has: a publish that starts afterwards fails at once. */
+  readonly broken: LinkFailure | undefined;
+  /**
+   * Runs `handler` once, when the link breaks (at once if it already has).
+   * Never for a link its owner closed: closing is not breaking.
+   */
+  onBroken(handler: (failure: LinkFailure) => void): void;
+  /** Publishes and waits for each confirm, raced against the link breaking and `timeoutMs`. */
+  publishConfirmed(messages: readonly LinkMessage[], timeoutMs: number): Promise<LinkOutcome[]>;
+  /** Channel, then connection, within 1 s; a broker that does not answer has its socket destroyed. */
+  close(): Promise<void>;
+}
+
+export interface LinkOptions {
+  /** Connect, handshake and channel open together. With no time left nothing is attempted. */
+  readonly timeoutMs: number;
+  /** Shown as the connection name in the management UI. */
+  readonly connectionName: string;
+  /** For amqps:// URLs: PEM CA certificate(s) trusted instead of Node's public roots. */
+  readonly caCertPem?: string;
+  /**
+   * What `connection.blocked` (a resource alarm) does. `break`, the default:
+   * the link breaks, so a publisher fails over at once instead of hanging.
+   * `wait`: nothing; publishes wait for their confirm or deadline. For a
+   * consumer, whose consuming and acking drain the broker the alarm is about.
+   */
+  readonly whenBlocked?: 'break' | 'wait';
+}
+
+/** A broker that stops answering never acknowledges a close: give up on it after this. */
+const CLOSE_TIMEOUT_MS = 1_000;
+
+/** Whether `openLink` (or a caller wrapping it) answered a link rather than a failure. */
+export function isLink<F extends { readonly kind: string }>(
+  opened: AmqpLink | F,
+): opened is AmqpLink {
+  return 'channel' in opened;
+}
+
+/**
+ * Connects and opens a confirm channel within `timeoutMs` altogether, with the
+ * error, close, blocked and return listeners attached before first use.
+ * Answers the link or why there is none; never throws.
+ *
+ * @example
+ * const link = await openLink(url, { timeoutMs: 1_000, connectionName: 'warren publisher b1' });
+ * if (isLink(link)) link.onBroken((failure) => evict(link, failure));
+ */
+export async function openLink(url: string, options: LinkOptions): Promise<AmqpLink | LinkFailure> {
+  if (!(options.timeoutMs > 0))
+    return { kind: 'connect', cause: 'timeout', detail: 'no time left to connect' };
+  const started = performance.now();
+  let connection: ChannelModel;
+  try {
+    connection = await connectAmqp(url, {
+      timeoutMs: options.timeoutMs,
+      connectionName: options.connectionName,
+      ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
+    });
+  } catch (error) {
+    return connectFailureOf(error);
+  }
+  let broken: LinkFailure | undefined;
+  let closing = false;
+  const waiting = new Set<(failure: LinkFailure) => void>();
+  const handlers: ((failure: LinkFailure) => void)[] = [];
+  // A link breaks in several ways at once (channel, then connection): only the first counts.
+  const breakOnce = (failure: LinkFailure) => {
+    if (broken !== undefined) return;
+    broken = failure;
+    for (const settle of [...waiting]) settle(failure);
+    if (!closing) for (const handler of handlers.splice(0)) handler(failure);
+  };
+  connection.on('close', () => breakOnce({ kind: 'closed', detail: 'connection closed' }));
+  if ((options.whenBlocked ?? 'break') === 'break')
+    connection.on('blocked', (reason: string) =>
+      breakOnce({ kind: 'blocked', detail: reason || 'resource alarm' }),
+    );
+
+  const remainingMs = options.timeoutMs - (performance.now() - started);
+  const channel = await withDeadline(
+    connection.createConfirmChannel().catch((error: unknown) => asError(error)),
+    remainingMs,
+  );
+  if (channel === 'timeout' || channel instanceof Error) {
+    closing = true;
+    void closeWithin(connection, undefined);
+    if (broken !== undefined) return broken;
+    return channel === 'timeout'
+      ? {
+          kind: 'connect',
+          cause: 'timeout',
+          detail: `no channel within ${Math.round(options.timeoutMs)} ms`,
+        }
+      : { kind: 'connect', cause: 'unreachable', detail: `channel: ${channel.message}` };
+  }
+  if (broken !== undefined) {
+    closing = true;
+    void closeWithin(connection, channel);
+    return broken;
+  }
+  const unconfirmed = createUnconfirmedPublishes();
+  channel.on('error', () => {
+    // Surfaced through 'close'; without a listener an error event would crash the process.
+  });
+  channel.on('close', () => breakOnce({ kind: 'closed', detail: 'channel closed' }));
+  channel.on('return', (message: Message) => unconfirmed.markReturned(message));
+
+  const core: LinkCore = {
+    channel,
+    get broken() {
+      return broken;
+    },
+    waiting,
+    unconfirmed,
+  };
+  let closed: Promise<void> | undefined;
+  return {
+    connection,
+    channel,
+    get broken() {
+      return broken;
+    },
+    onBroken(handler) {
+      if (broken === undefined) handlers.push(handler);
+      else if (!closing) handler(broken);
+    },
+    publishConfirmed: (messages, timeoutMs) => publishConfirmed(core, messages, timeoutMs),
+    close() {
+      closing = true;
+      breakOnce({ kind: 'closed', detail: 'link closed by its owner' });
+      closed ??= closeWithin(connection, channel);
+      return closed;
+    },
+  };
+}
+
+function connectFailureOf(error: unknown): LinkFailure {
+  const detail = asError(error).message;
+  if (!(error instanceof AmqpConnectError))
+    return { kind: 'connect', cause: 'unreachable', detail };
+  switch (error.kind) {
+    case 'auth':
+      return { kind: 'auth', detail };
+    case 'timeout':
+      return { kind: 'connect', cause: 'timeout', detail };
+    case 'certificate':
+      return {
+        kind: 'connect',
+        cause: 'certificate',
+        certificateProblem: error.certificateProblem ?? detail,
+        detail,
+      };
+    case 'unreachable':
+      return { kind: 'connect', cause: 'unreachable', detail };
+    default:
+      return error.kind satisfies never;
+  }
+}
+
+/** Closes the channel first (its close waits for acks queued ahead of it), then the connection. */
+async function closeWithin(connection: ChannelModel, channel: ConfirmChannel | undefined) {
+  const closing = (async () => {
+    await channel?.close().catch(() => undefined);
+    await connection.close().catch(() => undefined);
+  })();
+  if ((await withDeadline(closing, CLOSE_TIMEOUT_MS)) !== 'timeout') return;
+  // amqplib's close waits for close-ok forever; the socket underneath is its `connection.stream`.
+  const { stream } =
+    (connection as unknown as { connection?: { stream?: { destroy(): void } } }).connection ?? {};
+  stream?.destroy();
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

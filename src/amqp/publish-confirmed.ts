@@ -1,0 +1,95 @@
+import type { ConfirmChannel, Options } from 'amqplib';
+import type { LinkFailure, LinkOutcome } from './link-failure.js';
+import type { Unconfirmed, UnconfirmedPublishes } from './unconfirmed-publishes.js';
+
+/** One message for a link to publish. */
+export interface LinkMessage {
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly content: Buffer;
+  /** With `mandatory: true`, a message the broker routes to no queue fails `unroutable`. */
+  readonly options: Options.Publish;
+}
+
+/** What `publishConfirmed` needs of a link: its channel, whether it broke, who waits on it. */
+export interface LinkCore {
+  readonly channel: ConfirmChannel;
+  readonly broken: LinkFailure | undefined;
+  /** Publishes in progress, settled all at once when the link breaks. */
+  readonly waiting: Set<(failure: LinkFailure) => void>;
+  readonly unconfirmed: UnconfirmedPublishes;
+}
+
+export const failed = (failure: LinkFailure): LinkOutcome => ({ ok: false, failure });
+const CONFIRMED: LinkOutcome = { ok: true };
+
+/**
+ * Pipelines `messages` on the link's confirm channel, then waits for every
+ * confirm, the deadline or the link breaking, whichever comes first: a dead
+ * broker can leave a confirm pending forever. One outcome per message, in
+ * order; never throws. With no time left nothing is written, since a message
+ * written but unconfirmed is reported failed, sent again, and stored twice.
+ */
+export function publishConfirmed(
+  link: LinkCore,
+  messages: readonly LinkMessage[],
+  timeoutMs: number,
+): Promise<LinkOutcome[]> {
+  if (!(timeoutMs > 0))
+    return Promise.resolve(messages.map(() => failed({ kind: 'timeout', afterMs: 0 })));
+  const { broken } = link;
+  if (broken !== undefined) return Promise.resolve(messages.map(() => failed(broken)));
+  if (messages.length === 0) return Promise.resolve([]);
+  return new Promise((resolve) => {
+    const outcomes: (LinkOutcome | undefined)[] = messages.map(() => undefined);
+    let pending = messages.length;
+    let done = false;
+    const finish = (unsettled: LinkFailure) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      link.waiting.delete(finish);
+      resolve(outcomes.map((outcome) => outcome ?? failed(unsettled)));
+    };
+    const settle = (index: number, outcome: LinkOutcome) => {
+      if (done || outcomes[index] !== undefined) return;
+      outcomes[index] = outcome;
+      pending -= 1;
+      if (pending === 0) finish({ kind: 'closed', detail: 'every publish settled' });
+    };
+    const timer = setTimeout(() => finish({ kind: 'timeout', afterMs: timeoutMs }), timeoutMs);
+    link.waiting.add(finish);
+    messages.forEach((message, index) => {
+      if (!done) publishOne(link, message, (outcome) => settle(index, outcome));
+    });
+  });
+}
+
+function publishOne(
+  link: LinkCore,
+  message: LinkMessage,
+  settle: (outcome: LinkOutcome) => void,
+): void {
+  const { exchange, routingKey, content, options } = message;
+  const messageId = typeof options.messageId === 'string' ? options.messageId : undefined;
+  // Only a mandatory message can come back: others need no tracking.
+  const entry: Unconfirmed | undefined = options.mandatory
+    ? { exchange, routingKey, content, returned: false }
+    : undefined;
+  if (entry) link.unconfirmed.track(messageId, entry);
+  try {
+    link.channel.publish(exchange, routingKey, content, options, (error) => {
+      if (entry) link.unconfirmed.untrack(messageId, entry);
+      // RabbitMQ returns an unroutable mandatory message, then confirms it.
+      if (!error) return settle(entry?.returned ? failed({ kind: 'unroutable' }) : CONFIRMED);
+      // amqplib fails pending confirms from its own close listener, before the link's runs:
+      // a microtask later the link knows it broke, and a close is not taken for a nack.
+      queueMicrotask(() => settle(failed(link.broken ?? { kind: 'nack' })));
+    });
+  } catch (error) {
+    // amqplib throws at once on a closed channel or a property it cannot encode.
+    if (entry) link.unconfirmed.untrack(messageId, entry);
+    const detail = error instanceof Error ? error.message : String(error);
+    settle(failed(link.broken ?? { kind: 'closed', detail: `publish: ${detail}` }));
+  }
+}
