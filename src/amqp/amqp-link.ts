@@ -150,6 +150,20 @@ export async function openLink(url: string, options: LinkOptions): Promise<AmqpL
   };
 }
 
+/**
+ * `publishConfirmed` for one message: its outcome.
+ *
+ * @example if ((await publishOne(link, { exchange: '', routingKey: 'tasks', content, options: { persistent: true } }, 2_000)).ok) …
+ */
+export async function publishOne(
+  link: AmqpLink,
+  message: LinkMessage,
+  timeoutMs: number,
+): Promise<LinkOutcome> {
+  const [outcome] = await link.publishConfirmed([message], timeoutMs);
+  return outcome ?? { ok: false, failure: { kind: 'closed', detail: 'no outcome' } };
+}
+
 function connectFailureOf(error: unknown): LinkFailure {
   const detail = asError(error).message;
   if (!(error instanceof AmqpConnectError))

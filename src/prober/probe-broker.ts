@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
-import type { ChannelModel, ConfirmChannel } from 'amqplib';
-import { AmqpConnectError, connectAmqp } from '../amqp/connect-amqp.js';
+import { type AmqpLink, isLink, openLink, publishOne } from '../amqp/amqp-link.js';
+import type { LinkFailure, LinkOutcome } from '../amqp/link-failure.js';
 import { parseAmqpUrl, withCredentials } from '../core/amqp-endpoint.js';
 import type { ProbeOutcome } from '../core/probe-outcome.js';
-import { withDeadline } from '../timing/with-deadline.js';
 import { PROBE_QUEUE } from '../topology/probe-queue.js';
 import { checkAlarms } from './check-alarms.js';
 
@@ -75,28 +74,15 @@ export async function probeBroker(
     options.credentials.username,
     options.credentials.password,
   );
-  let connection: ChannelModel;
+  const link = await openLink(url, {
+    timeoutMs: options.amqpTimeoutMs,
+    connectionName: `warren probe ${target.id}`,
+    ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
+  });
+  if (!isLink(link)) return outcomeOf(link, 'amqp');
   try {
-    connection = await connectAmqp(url, {
-      timeoutMs: options.amqpTimeoutMs,
-      connectionName: `warren probe ${target.id}`,
-      ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
-    });
-  } catch (error) {
-    return amqpFailure(error);
-  }
-  try {
-    let blocked: string | undefined;
-    connection.on('blocked', (reason: string) => {
-      blocked = reason;
-    });
-    const channel = await withDeadline(connection.createConfirmChannel(), options.amqpTimeoutMs);
-    if (channel === 'timeout') return soft('amqp', `no channel within ${options.amqpTimeoutMs} ms`);
-    channel.on('error', () => undefined);
-    const published = await publishProbe(connection, channel, options.publishTimeoutMs);
-    if (blocked !== undefined)
-      return { result: 'blocked', stage: 'publish', reason: `connection blocked: ${blocked}` };
-    if (published.result !== 'confirmed') return published.outcome;
+    const published = await publishProbe(link, options.publishTimeoutMs);
+    if (!published.ok) return outcomeOf(published.failure, 'publish');
 
     const alarms = target.managementEndpoint
       ? await checkAlarms(target.managementEndpoint, {
@@ -116,14 +102,8 @@ export async function probeBroker(
       return { result: 'degraded', latencyMs: published.latencyMs, reason };
     }
     return { result: 'ok', latencyMs: published.latencyMs };
-  } catch (error) {
-    return soft('amqp', (error as Error).message);
   } finally {
-    // A hung broker may never answer close: bounded, and errors are moot.
-    await withDeadline(
-      connection.close().catch(() => undefined),
-      1_000,
-    );
+    await link.close();
   }
 }
 
@@ -163,76 +143,63 @@ export function isAuthenticationRefused(outcome: ProbeOutcome): boolean {
   );
 }
 
-function amqpFailure(error: unknown): ProbeOutcome {
-  if (!(error instanceof AmqpConnectError)) return soft('amqp', (error as Error).message);
-  switch (error.kind) {
-    case 'timeout':
-      return soft('amqp', 'no AMQP handshake in time');
-    // An untrusted, expired or misaddressed certificate stays so until someone acts
-    // (a renewal, the right CA): retrying cannot fix it, like refused credentials.
-    case 'certificate':
-      return hard('amqp', `TLS certificate rejected: ${error.certificateProblem}`);
+/** A link's failure at the AMQP stage (its open) or the publish stage, as a probe outcome. */
+function outcomeOf(failure: LinkFailure, stage: 'amqp' | 'publish'): ProbeOutcome {
+  switch (failure.kind) {
+    case 'connect':
+      switch (failure.cause) {
+        case 'timeout':
+          return soft('amqp', 'no AMQP handshake or channel in time');
+        // An untrusted, expired or misaddressed certificate stays so until someone acts
+        // (a renewal, the right CA): retrying cannot fix it, like refused credentials.
+        case 'certificate':
+          return hard('amqp', `TLS certificate rejected: ${failure.certificateProblem}`);
+        case 'unreachable':
+          return soft('amqp', failure.detail);
+        default:
+          return failure satisfies never;
+      }
     case 'auth':
       return hard('amqp', AUTHENTICATION_REFUSED);
-    case 'unreachable':
-      return soft('amqp', error.message);
+    // Blocked while opening or publishing: either way publishes would hang.
+    case 'blocked':
+      return {
+        result: 'blocked',
+        stage: 'publish',
+        reason: `connection blocked: ${failure.detail}`,
+      };
+    case 'timeout':
+      return soft('publish', `no confirm within ${failure.afterMs} ms`);
+    case 'closed':
+      return soft(
+        stage,
+        stage === 'publish' ? 'channel closed before the confirm' : failure.detail,
+      );
+    case 'nack':
+      return soft('publish', 'broker nacked the probe');
+    case 'unroutable':
+      return hard('publish', `probe queue ${PROBE_QUEUE} is missing (unroutable)`);
     default:
-      return error.kind satisfies never;
+      return failure satisfies never;
   }
 }
 
-type PublishResult =
-  | { readonly result: 'confirmed'; readonly latencyMs: number }
-  | { readonly result: 'failed'; readonly outcome: ProbeOutcome };
-
-/** Publishes one persistent, mandatory probe and waits for its confirm, a return, a close, `blocked` or the deadline. */
-function publishProbe(
-  connection: ChannelModel,
-  channel: ConfirmChannel,
+/** Publishes one persistent, mandatory probe and times it until its confirm. */
+async function publishProbe(
+  link: AmqpLink,
   timeoutMs: number,
-): Promise<PublishResult> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const cleanups: (() => void)[] = [];
-    const finish = (result: PublishResult) => {
-      for (const cleanup of cleanups) cleanup();
-      resolve(result);
-    };
-    const timer = setTimeout(
-      () =>
-        finish({ result: 'failed', outcome: soft('publish', `no confirm within ${timeoutMs} ms`) }),
-      timeoutMs,
-    );
-    cleanups.push(() => clearTimeout(timer));
-    const on = (emitter: ChannelModel | ConfirmChannel, event: string, listener: () => void) => {
-      emitter.on(event, listener);
-      cleanups.push(() => emitter.off(event, listener));
-    };
-    on(connection, 'blocked', () =>
-      finish({
-        result: 'failed',
-        outcome: { result: 'blocked', stage: 'publish', reason: 'connection blocked' },
-      }),
-    );
-    on(channel, 'close', () =>
-      finish({ result: 'failed', outcome: soft('publish', 'channel closed before the confirm') }),
-    );
-    on(channel, 'return', () =>
-      finish({
-        result: 'failed',
-        outcome: hard('publish', `probe queue ${PROBE_QUEUE} is missing (unroutable)`),
-      }),
-    );
-    const body = Buffer.from(JSON.stringify({ probe: randomUUID(), at: new Date().toISOString() }));
-    channel.sendToQueue(
-      PROBE_QUEUE,
-      body,
-      { persistent: true, mandatory: true, contentType: 'application/json' },
-      (error) => {
-        if (error)
-          finish({ result: 'failed', outcome: soft('publish', 'broker nacked the probe') });
-        else finish({ result: 'confirmed', latencyMs: performance.now() - started });
-      },
-    );
-  });
+): Promise<{ readonly ok: true; readonly latencyMs: number } | Exclude<LinkOutcome, { ok: true }>> {
+  const started = performance.now();
+  const body = Buffer.from(JSON.stringify({ probe: randomUUID(), at: new Date().toISOString() }));
+  const outcome = await publishOne(
+    link,
+    {
+      exchange: '',
+      routingKey: PROBE_QUEUE,
+      content: body,
+      options: { persistent: true, mandatory: true, contentType: 'application/json' },
+    },
+    timeoutMs,
+  );
+  return outcome.ok ? { ok: true, latencyMs: performance.now() - started } : outcome;
 }
