@@ -1,8 +1,9 @@
-import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { ConsumeMessage } from 'amqplib';
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
-import { connectAmqp } from '../amqp/connect-amqp.js';
+import { type AmqpLink, isLink, openLink, publishOne } from '../amqp/amqp-link.js';
+import { detailOf, type LinkFailure, LinkFailureError } from '../amqp/link-failure.js';
 import { withCredentials } from '../core/amqp-endpoint.js';
-import { copyOptions, publishConfirmed } from './confirmed-publish.js';
+import { copyOptions } from './confirmed-publish.js';
 import { type ConsumedMessage, decodeMessage, REDELIVERIES_HEADER } from './consumed-message.js';
 import { createDeadLetterer } from './dead-letter.js';
 import type { DeadLetterTarget } from './dead-letter-target.js';
@@ -64,54 +65,49 @@ export async function attach(options: AttachmentOptions): Promise<Attachment> {
     options.credentials.username,
     options.credentials.password,
   );
-  const connection: ChannelModel = await connectAmqp(url, {
+  const link = await openLink(url, {
     timeoutMs: options.connectTimeoutMs,
     connectionName: `warren consumer ${node.id} ${queue}`,
     ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
+    // Consuming and acking go on through a resource alarm: they are what clears it.
+    whenBlocked: 'wait',
   });
-  // Losses before the attachment exists are the attach's own failure, not `onLost`.
+  if (!isLink(link)) throw new LinkFailureError(link);
+  // A break before the attachment exists is the attach's own failure, not `onLost`.
   let attached = false;
-  let lostBeforeAttached: string | undefined;
   let detaching = false;
   let lost = false;
   let closing: Promise<void> | undefined;
-  let close = async () => {
-    await connection.close().catch(() => undefined);
-  };
+  let close = () => link.close();
   const closeOnce = () => {
     closing ??= close();
     return closing;
   };
   const loseOnce = (reason: string) => {
-    if (!attached) lostBeforeAttached ??= reason;
     if (!attached || detaching || lost) return;
     lost = true;
-    // A cancelled consumer or a closed channel can leave the connection open: close it here.
+    // A cancelled consumer can leave the connection open: close it here.
     void closeOnce();
     options.onLost(reason);
   };
-  connection.on('close', () => loseOnce('connection closed'));
+  link.onBroken((failure) => loseOnce(detailOf(failure)));
   try {
-    const channel = await connection.createConfirmChannel();
-    channel.on('error', () => undefined);
-    channel.on('close', () => loseOnce('channel closed'));
+    const { channel } = link;
     await channel.prefetch(options.prefetch);
-    const deliveries = handleDeliveries(channel, options, loseOnce);
+    const deliveries = handleDeliveries(link, options, loseOnce);
     let consumerTag: string;
     try {
       ({ consumerTag } = await channel.consume(queue, deliveries.onMessage, { noAck: false }));
     } catch (error) {
       throw isNotFound(error) ? new QueueNotFoundError(queue, node.id, { cause: error }) : error;
     }
-    if (lostBeforeAttached !== undefined) throw new Error(lostBeforeAttached);
+    if (link.broken !== undefined) throw new LinkFailureError(link.broken);
     attached = true;
     close = async () => {
       await channel.cancel(consumerTag).catch(() => undefined);
       await deliveries.idle();
-      // Channel first: its close waits for the acks ahead of it; closing only the
-      // connection can overtake acks still queued on the channel.
-      await channel.close().catch(() => undefined);
-      await connection.close().catch(() => undefined);
+      // The link closes the channel first: its close waits for the acks ahead of it.
+      await link.close();
     };
   } catch (error) {
     await closeOnce();
@@ -127,18 +123,24 @@ export async function attach(options: AttachmentOptions): Promise<Attachment> {
 
 /** Settles every delivery: ack, hold, requeue, a counted retry copy, or a dead letter. */
 function handleDeliveries(
-  channel: ConfirmChannel,
+  link: AmqpLink,
   options: AttachmentOptions,
   loseOnce: (reason: string) => void,
 ) {
   const { node, queue } = options;
-  const deadLetter = createDeadLetterer(channel, {
+  const { channel } = link;
+  const deadLetter = createDeadLetterer(link, {
     queue,
     target: options.deadLetter,
     confirmTimeoutMs: COPY_CONFIRM_TIMEOUT_MS,
   });
   let inFlight = 0;
   const idlers: (() => void)[] = [];
+
+  const deadLetterFailure = (failure: LinkFailure) =>
+    failure.kind === 'unroutable'
+      ? `dead-letter exchange "${options.deadLetter.exchange}" routed it to no queue`
+      : detailOf(failure);
 
   const requeueAfterPause = async (delivery: ConsumeMessage) => {
     await new Promise((resolve) => setTimeout(resolve, REQUEUE_PAUSE_MS));
@@ -151,10 +153,10 @@ function handleDeliveries(
     options.onDeadLetter?.({
       ...(typeof messageId === 'string' && { messageId }),
       reason,
-      ...(published.outcome === 'failed' && { failure: published.reason }),
+      ...(!published.ok && { failure: deadLetterFailure(published.failure) }),
     });
     // Never lose it: a copy the broker did not confirm leaves the original on the queue.
-    if (published.outcome === 'confirmed') channel.ack(delivery);
+    if (published.ok) channel.ack(delivery);
     else await requeueAfterPause(delivery);
   };
 
@@ -163,8 +165,8 @@ function handleDeliveries(
       ...delivery.properties.headers,
       [REDELIVERIES_HEADER]: message.redeliveries + 1,
     };
-    const published = await publishConfirmed(
-      channel,
+    const published = await publishOne(
+      link,
       {
         exchange: '',
         routingKey: queue,
@@ -174,7 +176,7 @@ function handleDeliveries(
       COPY_CONFIRM_TIMEOUT_MS,
     );
     // Could not hand the copy back: leave the original to RabbitMQ, uncounted, rather than lose it.
-    if (published.outcome === 'confirmed') channel.ack(delivery);
+    if (published.ok) channel.ack(delivery);
     else channel.nack(delivery, false, true);
   };
 

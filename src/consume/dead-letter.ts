@@ -1,5 +1,7 @@
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { copyOptions, type PublishOutcome, publishConfirmed } from './confirmed-publish.js';
+import type { ConsumeMessage } from 'amqplib';
+import { type AmqpLink, publishOne } from '../amqp/amqp-link.js';
+import type { LinkOutcome } from '../amqp/link-failure.js';
+import { copyOptions } from './confirmed-publish.js';
 import type { DeadLetterTarget } from './dead-letter-target.js';
 
 /** Header on a dead-lettered copy saying why, e.g. `body is not valid JSON` or `handler failed 5 times`. */
@@ -14,33 +16,21 @@ export interface DeadLetterOptions {
 }
 
 /** Publishes a copy of a delivery to its queue's dead-letter exchange; resolves once the broker confirmed it, or why not. */
-export type DeadLetterer = (delivery: ConsumeMessage, reason: string) => Promise<PublishOutcome>;
+export type DeadLetterer = (delivery: ConsumeMessage, reason: string) => Promise<LinkOutcome>;
 
 /**
- * Dead-letters on `channel` by publishing a copy, with the reason in a header,
+ * Dead-letters on `link` by publishing a copy, with the reason in a header,
  * to the queue's dead-letter exchange: `nack(requeue=false)` would say nothing
  * of why, and would drop the message where the queue had no dead-letter
  * exchange. The copy is mandatory, so an exchange that routes it nowhere fails
- * it instead of confirming a message no queue holds. Copies go one at a time:
- * RabbitMQ returns an unroutable message just before its confirm, so the
- * return seen while one copy is out is that copy's.
+ * it (`unroutable`) instead of confirming a message no queue holds.
  *
  * @example
- * const deadLetter = createDeadLetterer(channel, { queue: 'tasks', target: { exchange: 'warren.dead-letter' }, confirmTimeoutMs: 10_000 });
- * if ((await deadLetter(delivery, 'body is not valid JSON')).outcome === 'confirmed') channel.ack(delivery);
+ * const deadLetter = createDeadLetterer(link, { queue: 'tasks', target: { exchange: 'warren.dead-letter' }, confirmTimeoutMs: 10_000 });
+ * if ((await deadLetter(delivery, 'body is not valid JSON')).ok) link.channel.ack(delivery);
  */
-export function createDeadLetterer(
-  channel: ConfirmChannel,
-  options: DeadLetterOptions,
-): DeadLetterer {
-  let returned = false;
-  channel.on('return', () => {
-    returned = true;
-  });
-  let previous: Promise<unknown> = Promise.resolve();
-
-  const publishCopy = async (delivery: ConsumeMessage, reason: string): Promise<PublishOutcome> => {
-    returned = false;
+export function createDeadLetterer(link: AmqpLink, options: DeadLetterOptions): DeadLetterer {
+  return (delivery, reason) => {
     const headers = {
       ...delivery.properties.headers,
       [DEAD_LETTER_REASON_HEADER]: reason,
@@ -48,28 +38,12 @@ export function createDeadLetterer(
     };
     // A copy must not expire from the dead-letter queue, as RabbitMQ's own dead-lettering drops it too.
     const { expiration: _expiration, ...copy } = copyOptions(delivery, headers);
-    const published = await publishConfirmed(
-      channel,
-      {
-        exchange: options.target.exchange,
-        routingKey: options.target.routingKey ?? delivery.fields.routingKey,
-        content: delivery.content,
-        options: { ...copy, mandatory: true },
-      },
-      options.confirmTimeoutMs,
-    );
-    if (published.outcome === 'confirmed' && returned) {
-      return {
-        outcome: 'failed',
-        reason: `dead-letter exchange "${options.target.exchange}" routed it to no queue`,
-      };
-    }
-    return published;
-  };
-
-  return (delivery, reason) => {
-    const outcome = previous.then(() => publishCopy(delivery, reason));
-    previous = outcome.catch(() => undefined);
-    return outcome;
+    const message = {
+      exchange: options.target.exchange,
+      routingKey: options.target.routingKey ?? delivery.fields.routingKey,
+      content: delivery.content,
+      options: { ...copy, mandatory: true },
+    };
+    return publishOne(link, message, options.confirmTimeoutMs);
   };
 }
