@@ -1,11 +1,17 @@
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
-import { connectAmqp } from '../amqp/connect-amqp.js';
+import { isLink, openLink } from '../amqp/amqp-link.js';
 import { withCredentials } from '../core/amqp-endpoint.js';
 import type { BrokerNode } from '../core/broker-node.js';
+import { withDeadline } from '../timing/with-deadline.js';
+
+/** How long a broker has to answer, connecting included. */
+const DEPTH_TIMEOUT_MS = 2_000;
 
 /**
  * How many ready messages `queue` holds on each broker, asked of each broker
  * over AMQP at once; null for a broker that did not answer within 2 s.
+ *
+ * @example const depths = await queueDepths(nodes, 'tasks', { credentials, caCertPem: undefined });
  */
 export async function queueDepths(
   nodes: readonly BrokerNode[],
@@ -17,26 +23,27 @@ export async function queueDepths(
   },
 ): Promise<Map<string, number | null>> {
   const { credentials, caCertPem } = access;
-  const depths = await Promise.all(
-    nodes.map(async (node): Promise<[string, number | null]> => {
-      try {
-        const url = withCredentials(node.endpoint, credentials.username, credentials.password);
-        const connection = await connectAmqp(url, {
-          timeoutMs: 2_000,
-          connectionName: 'warren nodes list',
-          ...(caCertPem !== undefined && { caCertPem }),
-        });
-        try {
-          const channel = await connection.createChannel();
-          channel.on('error', () => undefined);
-          return [node.id, (await channel.checkQueue(queue)).messageCount];
-        } finally {
-          await connection.close().catch(() => undefined);
-        }
-      } catch {
-        return [node.id, null];
-      }
-    }),
+  const depthOf = async (node: BrokerNode): Promise<number | null> => {
+    const started = performance.now();
+    const url = withCredentials(node.endpoint, credentials.username, credentials.password);
+    const link = await openLink(url, {
+      timeoutMs: DEPTH_TIMEOUT_MS,
+      connectionName: 'warren nodes list',
+      ...(caCertPem !== undefined && { caCertPem }),
+    });
+    if (!isLink(link)) return null;
+    try {
+      // A missing queue closes the channel, which rejects the check.
+      const checked = await withDeadline(
+        link.channel.checkQueue(queue).catch(() => null),
+        DEPTH_TIMEOUT_MS - (performance.now() - started),
+      );
+      return checked === 'timeout' || checked === null ? null : checked.messageCount;
+    } finally {
+      await link.close();
+    }
+  };
+  return new Map(
+    await Promise.all(nodes.map(async (node) => [node.id, await depthOf(node)] as const)),
   );
-  return new Map(depths);
 }
