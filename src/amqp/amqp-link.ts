@@ -1,13 +1,17 @@
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
+import { withCredentials } from '../core/amqp-endpoint.js';
 import { withDeadline } from '../timing/with-deadline.js';
-import { AmqpConnectError, connectAmqp } from './connect-amqp.js';
-import type { LinkFailure, LinkOutcome } from './link-failure.js';
-import { type LinkCore, type LinkMessage, publishConfirmed } from './publish-confirmed.js';
+import type { AmqpCredentials } from './amqp-credentials.js';
+import { connectAmqp } from './connect-amqp.js';
+import { type LinkFailure, type LinkOutcome, linkFailureOf, toError } from './link-failure.js';
+import { failed, type LinkCore, type LinkMessage, publishConfirmed } from './publish-confirmed.js';
 import { createUnconfirmedPublishes } from './unconfirmed-publishes.js';
 
 /**
  * One broker's connection and confirm channel: the one AMQP lifecycle every
  * caller uses (publisher pool, prober, consumer, CLI, local fleet).
+ *
+ * @example const outcomes = await link.publishConfirmed(messages, deadline - performance.now());
  */
 export interface AmqpLink {
   readonly connection: ChannelModel;
@@ -31,8 +35,12 @@ export interface LinkOptions {
   readonly timeoutMs: number;
   /** Shown as the connection name in the management UI. */
   readonly connectionName: string;
+  /** Logs in as these instead of any user in the URL (a registry endpoint carries none). */
+  readonly credentials?: AmqpCredentials;
+  /** AMQP heartbeat, so a silent broker is noticed even between publishes; default the broker's. */
+  readonly heartbeatSeconds?: number;
   /** For amqps:// URLs: PEM CA certificate(s) trusted instead of Node's public roots. */
-  readonly caCertPem?: string;
+  readonly caCertPem?: string | undefined;
   /**
    * What `connection.blocked` (a resource alarm) does. `break`, the default:
    * the link breaks, so a publisher fails over at once instead of hanging.
@@ -45,7 +53,11 @@ export interface LinkOptions {
 /** A broker that stops answering never acknowledges a close: give up on it after this. */
 const CLOSE_TIMEOUT_MS = 1_000;
 
-/** Whether `openLink` (or a caller wrapping it) answered a link rather than a failure. */
+/**
+ * Whether `openLink` (or a caller wrapping it) answered a link rather than a failure.
+ *
+ * @example const link = await openLink(url, options); if (!isLink(link)) return failed(link);
+ */
 export function isLink<F extends { readonly kind: string }>(
   opened: AmqpLink | F,
 ): opened is AmqpLink {
@@ -53,7 +65,8 @@ export function isLink<F extends { readonly kind: string }>(
 }
 
 /**
- * Connects and opens a confirm channel within `timeoutMs` altogether, with the
+ * Connects to `endpoint` (an AMQP URL, with or without credentials) and opens
+ * a confirm channel within `timeoutMs` altogether, with the
  * error, close, blocked and return listeners attached before first use.
  * Answers the link or why there is none; never throws.
  *
@@ -61,19 +74,22 @@ export function isLink<F extends { readonly kind: string }>(
  * const link = await openLink(url, { timeoutMs: 1_000, connectionName: 'warren publisher b1' });
  * if (isLink(link)) link.onBroken((failure) => evict(link, failure));
  */
-export async function openLink(url: string, options: LinkOptions): Promise<AmqpLink | LinkFailure> {
+export async function openLink(
+  endpoint: string,
+  options: LinkOptions,
+): Promise<AmqpLink | LinkFailure> {
   if (!(options.timeoutMs > 0))
     return { kind: 'connect', cause: 'timeout', detail: 'no time left to connect' };
   const started = performance.now();
   let connection: ChannelModel;
   try {
-    connection = await connectAmqp(url, {
+    connection = await connectAmqp(urlOf(endpoint, options), {
       timeoutMs: options.timeoutMs,
       connectionName: options.connectionName,
       ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
     });
   } catch (error) {
-    return connectFailureOf(error);
+    return linkFailureOf(error);
   }
   let broken: LinkFailure | undefined;
   let closing = false;
@@ -94,7 +110,7 @@ export async function openLink(url: string, options: LinkOptions): Promise<AmqpL
 
   const remainingMs = options.timeoutMs - (performance.now() - started);
   const channel = await withDeadline(
-    connection.createConfirmChannel().catch((error: unknown) => asError(error)),
+    connection.createConfirmChannel().catch((error: unknown) => toError(error)),
     remainingMs,
   );
   if (channel === 'timeout' || channel instanceof Error) {
@@ -161,30 +177,17 @@ export async function publishOne(
   timeoutMs: number,
 ): Promise<LinkOutcome> {
   const [outcome] = await link.publishConfirmed([message], timeoutMs);
-  return outcome ?? { ok: false, failure: { kind: 'closed', detail: 'no outcome' } };
+  return outcome ?? failed({ kind: 'closed', detail: 'no outcome' });
 }
 
-function connectFailureOf(error: unknown): LinkFailure {
-  const detail = asError(error).message;
-  if (!(error instanceof AmqpConnectError))
-    return { kind: 'connect', cause: 'unreachable', detail };
-  switch (error.kind) {
-    case 'auth':
-      return { kind: 'auth', detail };
-    case 'timeout':
-      return { kind: 'connect', cause: 'timeout', detail };
-    case 'certificate':
-      return {
-        kind: 'connect',
-        cause: 'certificate',
-        certificateProblem: error.certificateProblem ?? detail,
-        detail,
-      };
-    case 'unreachable':
-      return { kind: 'connect', cause: 'unreachable', detail };
-    default:
-      return error.kind satisfies never;
-  }
+function urlOf(endpoint: string, options: LinkOptions): string {
+  const { credentials, heartbeatSeconds } = options;
+  if (credentials === undefined && heartbeatSeconds === undefined) return endpoint;
+  const url = new URL(
+    credentials ? withCredentials(endpoint, credentials.username, credentials.password) : endpoint,
+  );
+  if (heartbeatSeconds !== undefined) url.searchParams.set('heartbeat', String(heartbeatSeconds));
+  return url.toString();
 }
 
 /** Closes the channel first (its close waits for acks queued ahead of it), then the connection. */
@@ -198,8 +201,4 @@ async function closeWithin(connection: ChannelModel, channel: ConfirmChannel | u
   const { stream } =
     (connection as unknown as { connection?: { stream?: { destroy(): void } } }).connection ?? {};
   stream?.destroy();
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

@@ -38,17 +38,14 @@ export class AmqpConnectError extends Error {
   }
 }
 
-// amqplib reports a connection.close during the handshake only in its message:
-// "Handshake terminated by server: 403 (ACCESS-REFUSED) with message …" for bad
-// credentials; a vhost the user may not open is a 403 close after connection.open.
+// amqplib reports a connection.close during the handshake only in its message (no
+// reply code on the error): "Handshake terminated by server: 403 (ACCESS-REFUSED)
+// with message …" for bad credentials; a vhost the user may not open is a 403 close
+// after connection.open. This is the one place a message is read, to set `kind`.
 const ACCESS_REFUSED = /^Handshake terminated by server: 403\b|\b403\b.*ACCESS[-_]REFUSED/s;
-// amqplib's own socket timeout (the `timeout` option) while the handshake is still going.
-const SOCKET_TIMEOUT = 'connect ETIMEDOUT';
-
-function kindOf(message: string): AmqpConnectFailure {
-  if (ACCESS_REFUSED.test(message)) return 'auth';
-  return message === SOCKET_TIMEOUT ? 'timeout' : 'unreachable';
-}
+// amqplib's socket timeout fires after ours, so the deadline is always ours to report
+// (as `timeout`); amqplib's then only tears down the socket of a broker that never answered.
+const SOCKET_TIMEOUT_MARGIN_MS = 1_000;
 
 export interface ConnectAmqpOptions {
   /** Deadline for TCP connect plus the AMQP handshake. A hung broker accepts TCP, then says nothing. */
@@ -73,7 +70,7 @@ export interface ConnectAmqpOptions {
  */
 export async function connectAmqp(url: string, options: ConnectAmqpOptions): Promise<ChannelModel> {
   const attempt = connect(url, {
-    timeout: options.timeoutMs,
+    timeout: options.timeoutMs + SOCKET_TIMEOUT_MARGIN_MS,
     clientProperties: { connection_name: options.connectionName ?? 'warren' },
     // Handed to tls.connect for amqps:// (ignored for amqp://). amqplib sets no SNI
     // servername for an IP host, so Node checks the IP against the certificate's IP SANs.
@@ -117,7 +114,7 @@ export async function connectAmqp(url: string, options: ConnectAmqpOptions): Pro
     const message = (error as Error).message;
     throw new AmqpConnectError(url, message, {
       cause: error,
-      kind: kindOf(message),
+      kind: ACCESS_REFUSED.test(message) ? 'auth' : 'unreachable',
     });
   } finally {
     clearTimeout(timer);

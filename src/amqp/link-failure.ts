@@ -1,8 +1,12 @@
+import { AmqpConnectError } from './connect-amqp.js';
+
 /**
  * Why a link did not open, or why a publish on it was not confirmed. Decided
  * once, where amqplib reports it, so callers switch on `kind` (and a connect
  * failure's `cause`), never on a message. `detail` is for logs only: it can
  * hold a redacted URL or an internal address.
+ *
+ * @example if (failure.kind === 'connect' && failure.cause === 'certificate') alert(failure.certificateProblem);
  */
 export type LinkFailure =
   /** No connection: refused, reset, DNS, a protocol error, or no handshake or channel in time. */
@@ -72,4 +76,42 @@ export class LinkFailureError extends Error {
     this.name = 'LinkFailureError';
     this.failure = failure;
   }
+}
+
+/**
+ * A connect error as a link failure, from what `connectAmqp` decided (its
+ * `kind`), never from the message.
+ *
+ * @example linkFailureOf(new AmqpConnectError(url, 'refused')) // { kind: 'connect', cause: 'unreachable', … }
+ */
+export function linkFailureOf(error: unknown): LinkFailure {
+  const detail = toError(error).message;
+  if (!(error instanceof AmqpConnectError))
+    return { kind: 'connect', cause: 'unreachable', detail };
+  switch (error.kind) {
+    case 'auth':
+      return { kind: 'auth', detail };
+    case 'timeout':
+      return { kind: 'connect', cause: 'timeout', detail };
+    case 'certificate':
+      return {
+        kind: 'connect',
+        cause: 'certificate',
+        certificateProblem: error.certificateProblem ?? detail,
+        detail,
+      };
+    case 'unreachable':
+      return { kind: 'connect', cause: 'unreachable', detail };
+    default:
+      return error.kind satisfies never;
+  }
+}
+
+/**
+ * An amqplib rejection as an Error (amqplib rejects with errors, but nothing enforces it).
+ *
+ * @example connection.createConfirmChannel().catch((error: unknown) => toError(error))
+ */
+export function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -2,7 +2,11 @@ import type { ConfirmChannel, Options } from 'amqplib';
 import type { LinkFailure, LinkOutcome } from './link-failure.js';
 import type { Unconfirmed, UnconfirmedPublishes } from './unconfirmed-publishes.js';
 
-/** One message for a link to publish. */
+/**
+ * One message for a link to publish.
+ *
+ * @example const probe: LinkMessage = { exchange: '', routingKey: 'warren.probe', content, options: { persistent: true, mandatory: true } };
+ */
 export interface LinkMessage {
   readonly exchange: string;
   readonly routingKey: string;
@@ -20,7 +24,13 @@ export interface LinkCore {
   readonly unconfirmed: UnconfirmedPublishes;
 }
 
-export const failed = (failure: LinkFailure): LinkOutcome => ({ ok: false, failure });
+/**
+ * A failed outcome, of a link's failure or of a caller's wider union (the pool's `credentials`).
+ *
+ * @example messages.map(() => failed({ kind: 'timeout', afterMs: 0 }))
+ */
+export const failed = <F extends { readonly kind: string }>(failure: F) =>
+  ({ ok: false, failure }) as const;
 const CONFIRMED: LinkOutcome = { ok: true };
 
 /**
@@ -29,6 +39,9 @@ const CONFIRMED: LinkOutcome = { ok: true };
  * broker can leave a confirm pending forever. One outcome per message, in
  * order; never throws. With no time left nothing is written, since a message
  * written but unconfirmed is reported failed, sent again, and stored twice.
+ * Callers use it as `AmqpLink.publishConfirmed`.
+ *
+ * @example const [outcome] = await link.publishConfirmed([{ exchange: '', routingKey: 'tasks', content, options: { persistent: true, mandatory: true } }], 2_000);
  */
 export function publishConfirmed(
   link: LinkCore,

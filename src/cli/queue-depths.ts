@@ -1,6 +1,5 @@
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
 import { isLink, openLink } from '../amqp/amqp-link.js';
-import { withCredentials } from '../core/amqp-endpoint.js';
 import type { BrokerNode } from '../core/broker-node.js';
 import { withDeadline } from '../timing/with-deadline.js';
 
@@ -25,11 +24,11 @@ export async function queueDepths(
   const { credentials, caCertPem } = access;
   const depthOf = async (node: BrokerNode): Promise<number | null> => {
     const started = performance.now();
-    const url = withCredentials(node.endpoint, credentials.username, credentials.password);
-    const link = await openLink(url, {
+    const link = await openLink(node.endpoint, {
       timeoutMs: DEPTH_TIMEOUT_MS,
       connectionName: 'warren nodes list',
-      ...(caCertPem !== undefined && { caCertPem }),
+      credentials,
+      caCertPem,
     });
     if (!isLink(link)) return null;
     try {

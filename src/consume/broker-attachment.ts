@@ -2,7 +2,6 @@ import type { ConsumeMessage } from 'amqplib';
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
 import { type AmqpLink, isLink, openLink, publishOne } from '../amqp/amqp-link.js';
 import { detailOf, type LinkFailure, LinkFailureError } from '../amqp/link-failure.js';
-import { withCredentials } from '../core/amqp-endpoint.js';
 import { copyOptions } from './confirmed-publish.js';
 import { type ConsumedMessage, decodeMessage, REDELIVERIES_HEADER } from './consumed-message.js';
 import { createDeadLetterer } from './dead-letter.js';
@@ -60,15 +59,11 @@ export interface Attachment {
  */
 export async function attach(options: AttachmentOptions): Promise<Attachment> {
   const { node, queue } = options;
-  const url = withCredentials(
-    node.endpoint,
-    options.credentials.username,
-    options.credentials.password,
-  );
-  const link = await openLink(url, {
+  const link = await openLink(node.endpoint, {
     timeoutMs: options.connectTimeoutMs,
     connectionName: `warren consumer ${node.id} ${queue}`,
-    ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
+    credentials: options.credentials,
+    caCertPem: options.caCertPem,
     // Consuming and acking go on through a resource alarm: they are what clears it.
     whenBlocked: 'wait',
   });

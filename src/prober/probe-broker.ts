@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
 import { type AmqpLink, isLink, openLink, publishOne } from '../amqp/amqp-link.js';
 import type { LinkFailure, LinkOutcome } from '../amqp/link-failure.js';
-import { parseAmqpUrl, withCredentials } from '../core/amqp-endpoint.js';
+import { parseAmqpUrl } from '../core/amqp-endpoint.js';
 import type { ProbeOutcome } from '../core/probe-outcome.js';
 import { PROBE_QUEUE } from '../topology/probe-queue.js';
 import { checkAlarms } from './check-alarms.js';
@@ -69,15 +69,11 @@ export async function probeBroker(
   const tcp = await checkTcp(host, port, options.tcpTimeoutMs);
   if (tcp) return tcp;
 
-  const url = withCredentials(
-    target.endpoint,
-    options.credentials.username,
-    options.credentials.password,
-  );
-  const link = await openLink(url, {
+  const link = await openLink(target.endpoint, {
     timeoutMs: options.amqpTimeoutMs,
     connectionName: `warren probe ${target.id}`,
-    ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
+    credentials: options.credentials,
+    caCertPem: options.caCertPem,
   });
   if (!isLink(link)) return outcomeOf(link, 'amqp');
   try {

@@ -1,11 +1,9 @@
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
 import { type AmqpLink, isLink, openLink } from '../amqp/amqp-link.js';
-import type { LinkMessage } from '../amqp/publish-confirmed.js';
-import { withCredentials } from '../core/amqp-endpoint.js';
+import { failed, type LinkMessage } from '../amqp/publish-confirmed.js';
 import { withDeadline } from '../timing/with-deadline.js';
 import type {
   AttemptFailure,
-  AttemptOutcome,
   BrokerPool,
   CredentialsFor,
   OutgoingMessage,
@@ -53,17 +51,14 @@ export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool
     void link.close();
   };
 
-  const connectLink = (target: PoolTarget, credentials: AmqpCredentials) => {
-    const url = new URL(
-      withCredentials(target.endpoint, credentials.username, credentials.password),
-    );
-    url.searchParams.set('heartbeat', String(options.heartbeatSeconds ?? 5));
-    return openLink(url.toString(), {
+  const connectLink = (target: PoolTarget, credentials: AmqpCredentials) =>
+    openLink(target.endpoint, {
       timeoutMs: connectTimeoutMs,
       connectionName: `warren publisher ${target.id}`,
-      ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
+      credentials,
+      heartbeatSeconds: options.heartbeatSeconds ?? 5,
+      caCertPem: options.caCertPem,
     });
-  };
 
   const connectWithCredentials = async (target: PoolTarget): Promise<AmqpLink | AttemptFailure> => {
     const credentials = await credentialsOf(() => options.credentialsFor(target));
@@ -165,10 +160,6 @@ function toLinkMessages(
       ...(hasHeaders(message) && { headers: message.headers }),
     },
   }));
-}
-
-function failed(failure: AttemptFailure): AttemptOutcome {
-  return { ok: false, failure };
 }
 
 function hasHeaders(message: OutgoingMessage): boolean {
