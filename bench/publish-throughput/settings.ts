@@ -1,0 +1,40 @@
+/** `bench/publish-throughput.ts`'s flags and fixed settings, read once from the command line. */
+import { parseArgs } from 'node:util';
+import type { Destination } from '../../src/publish/publisher.js';
+import { integerFlag } from '../support/integer-flag.js';
+
+export const { values } = parseArgs({
+  options: {
+    path: { type: 'string' },
+    reps: { type: 'string' },
+    messages: { type: 'string' },
+    batch: { type: 'string' },
+    'in-flight': { type: 'string' },
+    'latency-samples': { type: 'string' },
+    fleet: { type: 'string' },
+    'fleet-host': { type: 'string' }, // internal: this file, forked, runs the fleet
+  },
+});
+
+const integer = (name: string, fallback: number, min: number, max: number) =>
+  integerFlag(values, name, fallback, min, max);
+export const PATH = values.path ?? 'both';
+if (!['library', 'http', 'both'].includes(PATH)) throw new Error('--path: library|http|both');
+const fleetMode = values.fleet ?? 'child';
+if (fleetMode !== 'child' && fleetMode !== 'in-process')
+  throw new Error('--fleet: child|in-process');
+export const FLEET_MODE: 'child' | 'in-process' = fleetMode;
+export const REPS = integer('reps', 7, 1, 50);
+export const MESSAGES = integer('messages', 20_000, 100, 200_000);
+export const BATCH = integer('batch', 100, 1, 500);
+export const IN_FLIGHT = integer('in-flight', 4, 1, 32);
+export const LATENCY_SAMPLES = integer('latency-samples', 1_000, 10, 20_000);
+
+export const QUEUE = 'tasks';
+export const DESTINATION: Destination = { kind: 'queue', queue: QUEUE };
+/** One throughput run (all its batches) gives up after this; a stuck confirm ends the run. */
+export const RUN_TIMEOUT_MS = 120_000;
+/** The whole latency phase stops after this, whatever the sample count. */
+export const LATENCY_BUDGET_MS = 300_000;
+export const WARMUP_MESSAGES = 2_000;
+export const WARMUP_SAMPLES = 100;

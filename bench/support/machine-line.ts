@@ -1,0 +1,18 @@
+/** The `machine:` line the throughput benches print first: hardware, versions and load around the run. */
+import { cpus, release, totalmem } from 'node:os';
+import type { BenchFleet } from './bench-fleet.js';
+
+const loads = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+
+export function machineLine(
+  server: BenchFleet['server'],
+  loadBefore: number[],
+  loadAfter: number[],
+): string {
+  const cpu = cpus();
+  return (
+    `machine: ${cpu.length} cores (${cpu[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
+    `Linux ${release()}, node ${process.version}, RabbitMQ ${server?.version} (${server?.platform}); ` +
+    `load average ${loads(loadBefore)} before, ${loads(loadAfter)} after`
+  );
+}
