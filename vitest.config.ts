@@ -34,7 +34,9 @@ export default defineConfig({
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           exclude: ['test/**/*.int.test.ts'],
+          // Synthesis bundles functions with esbuild, in beforeAll hooks too: slow on a busy machine.
           testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

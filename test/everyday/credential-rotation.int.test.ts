@@ -3,9 +3,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAmqpCredentialsSource } from '../../src/amqp/amqp-credentials.js';
 import { runProbeRound } from '../../src/prober/probe-round.js';
-import { createAmqpBrokerPool } from '../../src/publish/amqp-broker-pool.js';
-import { createPublisher } from '../../src/publish/create-publisher.js';
-import { createCachedFleetView } from '../../src/registry/cached-fleet-view.js';
+import { createPublishService } from '../../src/service/create-publish-service.js';
+import { credentialsFromSource } from '../../src/service/credentials-for.js';
 import { drainIds, purgeEverywhere } from '../support/amqp.js';
 import { sustainedLoad } from '../support/load.js';
 import {
@@ -67,23 +66,17 @@ async function publishThroughRotation(
   const { registry } = await freshFleetRegistry();
   await runProbeRound({ registry, probe, refreshAfterMs: 0 });
   // The publish function's wiring: a refused login has the secret read again, once, for one retry.
-  const pool = createAmqpBrokerPool({
-    credentialsFor: (_target, refused) =>
-      refused ? credentials.refresh(refused) : credentials.get(),
-  });
-  const publisher = createPublisher({
-    fleet: createCachedFleetView({ registry, ttlMs: 200, clock: Date.now }),
-    pool,
-    registry,
-    probeIntervalMs: 60_000,
-  });
-  // rabbitmqctl takes about a second a call: the load must outlast the whole rotation.
-  const durationMs = 16_000;
-  const endsAt = Date.now() + durationMs;
+  const service = createPublishService(
+    { probeIntervalMs: 60_000, cacheTtlMs: 200 },
+    { registry, credentialsFor: credentialsFromSource(credentials) },
+  );
+  // rabbitmqctl takes about a second a call (more on a loaded machine): the load
+  // goes on for 3 s after the whole rotation, however long that took.
   let rotatedAt = Number.POSITIVE_INFINITY;
   try {
-    const load = await sustainedLoad(publisher, {
-      durationMs,
+    const load = await sustainedLoad(service.publisher, {
+      durationMs: 16_000,
+      outlastDuringMs: 3_000,
       concurrency: 2,
       batchSize: 5,
       during: async () => {
@@ -91,14 +84,15 @@ async function publishThroughRotation(
         rotatedAt = Date.now();
       },
     });
+    const endedAt = Date.now();
     const held = new Set([...(await drainIds(brokerUrls(), 'tasks')).values()].flat());
     return {
       load,
       lost: load.acceptedIds.filter((id) => !held.has(id)),
-      msPublishedAfterRotation: endsAt - rotatedAt,
+      msPublishedAfterRotation: endedAt - rotatedAt,
     };
   } finally {
-    await pool.close();
+    await service.close();
   }
 }
 

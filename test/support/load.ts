@@ -21,9 +21,11 @@ export async function sustainedLoad(
     concurrency: number;
     batchSize: number;
     during?: () => Promise<void>;
+    /** Keeps the load going at least this long after `during` finished, however long it took. */
+    outlastDuringMs?: number;
   },
 ): Promise<LoadResult> {
-  const end = Date.now() + options.durationMs;
+  let end = Date.now() + options.durationMs;
   const acceptedIds: string[] = [];
   const latenciesMs: number[] = [];
   let requests = 0;
@@ -45,6 +47,7 @@ export async function sustainedLoad(
   const during = (async () => {
     await sleep(options.durationMs / 4);
     await options.during?.();
+    end = Math.max(end, Date.now() + (options.outlastDuringMs ?? 0));
   })();
   await Promise.all([
     ...Array.from({ length: options.concurrency }, (_, worker) => loop(worker)),
