@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { renderNodeTable } from '../../src/cli/render-node-table.js';
+import type { NodeView } from '../../src/http/node-view.js';
+
+const now = Date.parse('2026-11-26T12:00:00.000Z');
+const secondsAgo = (seconds: number) => new Date(now - seconds * 1000).toISOString();
+
+function view(overrides: Partial<NodeView> = {}): NodeView {
+  return {
+    id: 'b1',
+    endpoint: 'amqp://10.0.1.5:5672',
+    managementEndpoint: null,
+    az: null,
+    labels: {},
+    health: { state: 'healthy', since: secondsAgo(600) },
+    admin: { state: 'active', since: secondsAgo(3600) },
+    stale: false,
+    lastProbeAt: secondsAgo(3),
+    latencyMs: 4.23,
+    consecutiveFailures: 0,
+    consecutiveSuccesses: 2,
+    flapCount: 0,
+    holdDownUntil: null,
+    outlierReportedAt: null,
+    registeredAt: secondsAgo(7200),
+    ...overrides,
+  };
+}
+
+describe('renderNodeTable', () => {
+  it('aligns a header and one row per broker', () => {
+    expect(
+      renderNodeTable(
+        [
+          view(),
+          view({
+            id: 'broker-10',
+            endpoint: 'amqps://mq10.internal:5671',
+            health: { state: 'initial' },
+            admin: { state: 'draining', since: secondsAgo(5) },
+            lastProbeAt: null,
+            latencyMs: null,
+            stale: true,
+          }),
+        ],
+        now,
+      ),
+    ).toEqual([
+      'ID         ENDPOINT                    HEALTH   ADMIN     LAST PROBE  LATENCY',
+      'b1         amqp://10.0.1.5:5672        healthy  active    3s ago      4.2 ms',
+      'broker-10  amqps://mq10.internal:5671  initial  draining  never       -        STALE',
+    ]);
+  });
+
+  it.each([
+    [{ health: { state: 'initial' } }, 'initial'],
+    [{ health: { state: 'healthy', since: secondsAgo(1) } }, 'healthy'],
+    [
+      { health: { state: 'degraded', since: secondsAgo(1), reason: 'slow confirm' } },
+      'degraded (slow confirm)',
+    ],
+    [
+      { health: { state: 'blocked', since: secondsAgo(1), reason: 'memory alarm' } },
+      'blocked (memory alarm)',
+    ],
+    [
+      {
+        health: {
+          state: 'unhealthy',
+          since: secondsAgo(1),
+          reason: 'tcp: connect\n  ECONNREFUSED',
+        },
+      },
+      'unhealthy (tcp: connect ECONNREFUSED)',
+    ],
+    [{ admin: { state: 'maintenance', since: secondsAgo(1) } }, 'maintenance'],
+    [{ admin: { state: 'retired', since: secondsAgo(1) } }, 'retired'],
+    [{ lastProbeAt: secondsAgo(0) }, '0s ago'],
+    [{ lastProbeAt: secondsAgo(59.9) }, '59s ago'],
+    [{ lastProbeAt: secondsAgo(60) }, '1m ago'],
+    [{ lastProbeAt: secondsAgo(3599) }, '59m ago'],
+    [{ lastProbeAt: secondsAgo(3600) }, '1h ago'],
+    [{ lastProbeAt: secondsAgo(47 * 3600) }, '47h ago'],
+    [{ lastProbeAt: secondsAgo(3 * 86_400) }, '3d ago'],
+    [{ lastProbeAt: secondsAgo(-0.5) }, '0s ago'],
+    [{ lastProbeAt: secondsAgo(-5) }, 'in 5s'],
+    [{ lastProbeAt: null }, 'never'],
+    [{ latencyMs: 0 }, '0.0 ms'],
+    [{ latencyMs: 1234.56 }, '1234.6 ms'],
+    [{ latencyMs: null }, '-'],
+  ] satisfies [Partial<NodeView>, string][])('shows %j as %j', (overrides, cell) => {
+    const [, row] = renderNodeTable([view(overrides)], now);
+    expect(row?.split(/ {2,}/)).toContain(cell);
+  });
+
+  it('marks a stale broker, and only a stale one', () => {
+    const [, fresh, stale] = renderNodeTable([view(), view({ id: 'b2', stale: true })], now);
+    expect(fresh).not.toContain('STALE');
+    expect(stale?.endsWith('  STALE')).toBe(true);
+  });
+
+  it('says so when the registry has no brokers', () => {
+    expect(renderNodeTable([], now)).toEqual(['no brokers in the registry']);
+  });
+});
