@@ -18,4 +18,6 @@ export type ProbeOutcome =
       readonly stage: ProbeStage;
       readonly severity: 'hard' | 'soft';
       readonly reason: string;
+      /** Set when the broker refused the probe's credentials: they may have been rotated. */
+      readonly cause?: 'credentials-refused';
     };

@@ -128,15 +128,9 @@ function checkTcp(
   });
 }
 
-const AUTHENTICATION_REFUSED = 'authentication refused';
-
 /** Whether the broker refused the probe's credentials (they may have been rotated). */
 export function isAuthenticationRefused(outcome: ProbeOutcome): boolean {
-  return (
-    outcome.result === 'failed' &&
-    outcome.stage === 'amqp' &&
-    outcome.reason === AUTHENTICATION_REFUSED
-  );
+  return outcome.result === 'failed' && outcome.cause === 'credentials-refused';
 }
 
 /** A link's failure at the AMQP stage (its open) or the publish stage, as a probe outcome. */
@@ -156,7 +150,13 @@ function outcomeOf(failure: LinkFailure, stage: 'amqp' | 'publish'): ProbeOutcom
           return failure satisfies never;
       }
     case 'auth':
-      return hard('amqp', AUTHENTICATION_REFUSED);
+      return {
+        result: 'failed',
+        stage: 'amqp',
+        severity: 'hard',
+        reason: 'authentication refused',
+        cause: 'credentials-refused',
+      };
     // Blocked while opening or publishing: either way publishes would hang.
     case 'blocked':
       return {
