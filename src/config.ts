@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { type AmqpCredentialsConfig, readBrokerAccess } from './config/broker-access-config.js';
+import type { AmqpCredentialsConfig } from './amqp/amqp-credentials.js';
+import { readBrokerAccess } from './config/broker-access-config.js';
 import { blankAsUnset, configError, ENV, problemsOf } from './config/env.js';
 import { DEFAULT_REGISTRY_TABLE_NAME } from './dynamodb/registry-table.js';
 import {
@@ -11,8 +12,8 @@ import type { PublishSettings } from './service/publish-settings.js';
 import { defaultTopology, parseTopology, TopologyError } from './topology/load-topology.js';
 import type { Topology } from './topology/topology.js';
 
+export type { AmqpCredentialsConfig } from './amqp/amqp-credentials.js';
 export {
-  type AmqpCredentialsConfig,
   type BrokerAccessConfig,
   DEFAULT_AMQP_SECRET_MAX_AGE_MS,
   readAmqpCaCertConfig,

@@ -1,7 +1,19 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { AmqpCredentialsConfig } from '../config.js';
 import { AmqpCredentialsError } from './amqp-secret.js';
 import { createSecretCredentialsSource } from './secret-credentials-source.js';
+
+/** Where the functions get the brokers' AMQP credentials: a secret in AWS, a plain pair locally. */
+export type AmqpCredentialsConfig =
+  | {
+      readonly source: 'secret';
+      readonly secretArn: string;
+      /**
+       * `WARREN_AMQP_SECRET_MAX_AGE_MS`: how long a read secret is used before it
+       * is read again (a broker refusing it has it read at once). Default 5 minutes.
+       */
+      readonly maxAgeMs: number;
+    }
+  | { readonly source: 'env'; readonly username: string; readonly password: string };
 
 export interface AmqpCredentials {
   readonly username: string;

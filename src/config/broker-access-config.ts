@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { AmqpCredentialsConfig } from '../amqp/amqp-credentials.js';
 import { CaCertificateError, parseCaCertificate } from '../amqp/ca-certificate.js';
 import { blankAsUnset, configError, ENV } from './env.js';
 
@@ -13,18 +14,6 @@ export interface BrokerAccessConfig {
   readonly amqpCaCertPem?: string;
 }
 
-/** Where the functions get the brokers' AMQP credentials: a secret in AWS, a plain pair locally. */
-export type AmqpCredentialsConfig =
-  | {
-      readonly source: 'secret';
-      readonly secretArn: string;
-      /**
-       * `WARREN_AMQP_SECRET_MAX_AGE_MS`: how long a read secret is used before it
-       * is read again (a broker refusing it has it read at once). Default 5 minutes.
-       */
-      readonly maxAgeMs: number;
-    }
-  | { readonly source: 'env'; readonly username: string; readonly password: string };
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 
 /** How long a read AMQP secret is used before it is read again, unless a broker refuses it first. */
