@@ -102,6 +102,12 @@ export function createProberService(
     }
   };
 
+  /** The caller's round listener, then the re-read of refused credentials. */
+  const afterRound = (onRound?: (summary: RoundSummary) => void) => (summary: RoundSummary) => {
+    onRound?.(summary);
+    rereadRefused(summary);
+  };
+
   return {
     settings: resolved,
     probe,
@@ -117,10 +123,7 @@ export function createProberService(
         jitterMs,
         roundBudgetMs: roundBudgetMs(probeOptions, jitterMs),
         remainingTimeMs: options.remainingTimeMs,
-        onRound: (summary) => {
-          options.onRound?.(summary);
-          rereadRefused(summary);
-        },
+        onRound: afterRound(options.onRound),
         ...(options.onReleaseError && { onReleaseError: options.onReleaseError }),
       });
     },
@@ -132,10 +135,7 @@ export function createProberService(
         intervalMs,
         refreshAfterMs,
         jitterMs,
-        onRound: (summary) => {
-          options.onRound?.(summary);
-          rereadRefused(summary);
-        },
+        onRound: afterRound(options.onRound),
         ...(options.onError && { onError: options.onError }),
       });
     },

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { runProbeRound } from '../../src/prober/probe-round.js';
-import { publishService } from '../../src/service/publish-service.js';
-import { defaultTopology } from '../../src/topology/load-topology.js';
 import { probe, publisherOver } from '../support/publishing.js';
 import { deadFleetRegistry } from '../support/registry.js';
 
@@ -12,14 +10,7 @@ describe('failure reasons a caller sees (HTTP API)', () => {
     await runProbeRound({ registry, probe, refreshAfterMs: 0 });
     const setup = publisherOver(registry);
     try {
-      const app = createApp(
-        publishService({
-          fleet: setup.fleet,
-          probeIntervalMs: 60_000,
-          publisher: setup.publisher,
-          topology: defaultTopology,
-        }),
-      );
+      const app = createApp(setup.service);
       const response = await app.request('/v1/publish', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { createAmqpBrokerPool } from '../../src/publish/amqp-broker-pool.js';
 import type { OutgoingMessage } from '../../src/publish/broker-pool.js';
-import { publishService } from '../../src/service/publish-service.js';
 import { defaultTopology, parseTopology } from '../../src/topology/load-topology.js';
 import { withChannel } from '../support/amqp.js';
 import { brokerUrls, credentials, publishingSetup } from '../support/publishing.js';
@@ -59,25 +58,18 @@ describe('a routing key no binding matches, on real brokers', () => {
   });
 
   it('is refused at the edge with a 422 before any broker is tried (HTTP API)', async () => {
-    const setup = await publishingSetup();
+    const topology = parseTopology({
+      ...defaultTopology,
+      exchanges: [...defaultTopology.exchanges, { name: exchange, type: 'topic' }],
+      queues: [...defaultTopology.queues, { name: queue }],
+      bindings: [
+        ...defaultTopology.bindings,
+        { source: exchange, destination: queue, destination_type: 'queue', routing_key: 'eu.*' },
+      ],
+    });
+    const setup = await publishingSetup({ settings: { topology } });
     try {
-      const topology = parseTopology({
-        ...defaultTopology,
-        exchanges: [...defaultTopology.exchanges, { name: exchange, type: 'topic' }],
-        queues: [...defaultTopology.queues, { name: queue }],
-        bindings: [
-          ...defaultTopology.bindings,
-          { source: exchange, destination: queue, destination_type: 'queue', routing_key: 'eu.*' },
-        ],
-      });
-      const app = createApp(
-        publishService({
-          fleet: setup.fleet,
-          probeIntervalMs: 60_000,
-          publisher: setup.publisher,
-          topology,
-        }),
-      );
+      const app = createApp(setup.service);
       const post = (routingKey: string) =>
         app.request('/v1/publish', {
           method: 'POST',

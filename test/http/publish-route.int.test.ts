@@ -1,8 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
-import { DEFAULT_PUBLISH_LIMITS } from '../../src/service/publish-limits.js';
-import { publishService } from '../../src/service/publish-service.js';
-import { defaultTopology } from '../../src/topology/load-topology.js';
 import { drainIds } from '../support/amqp.js';
 import { brokerUrls, publisherOver } from '../support/publishing.js';
 import { deadFleetRegistry } from '../support/registry.js';
@@ -33,17 +30,8 @@ describe('POST /v1/publish with real brokers', () => {
 
   it('answers 503 with Retry-After, nothing accepted, when every broker is down', async () => {
     const registry = await deadFleetRegistry();
-    const setup = publisherOver(registry);
-    const app = createApp(
-      publishService({
-        fleet: setup.fleet,
-        probeIntervalMs: 60_000,
-        publisher: setup.publisher,
-        topology: defaultTopology,
-        limits: DEFAULT_PUBLISH_LIMITS,
-        deadlineMs: 2_000,
-      }),
-    );
+    const setup = publisherOver(registry, { settings: { deadlineMs: 2_000 } });
+    const app = createApp(setup.service);
 
     const response = await app.request('/v1/publish', {
       method: 'POST',

@@ -4,6 +4,7 @@ import { runProbeRound } from '../../src/prober/probe-round.js';
 import type { HealthRegistry } from '../../src/registry/health-registry.js';
 import { createProberService } from '../../src/service/create-prober-service.js';
 import { createPublishService } from '../../src/service/create-publish-service.js';
+import type { PublishSettings } from '../../src/service/publish-settings.js';
 import { freshFleetRegistry } from './registry.js';
 
 export const credentials = { username: 'guest', password: 'guest' };
@@ -29,6 +30,8 @@ export interface PublishingOptions {
   readonly proberIntervalMs?: number;
   /** Default 200 ms, so a test sees the registry change within a fraction of a second. */
   readonly cacheTtlMs?: number;
+  /** Any other publish settings (topology, deadline, …); the defaults otherwise. */
+  readonly settings?: Partial<PublishSettings>;
 }
 
 /**
@@ -52,7 +55,7 @@ export function publisherOver(registry: HealthRegistry, options: PublishingOptio
         ).start({ holder: 'test' })
       : undefined;
   const service = createPublishService(
-    { probeIntervalMs, cacheTtlMs: options.cacheTtlMs ?? 200 },
+    { probeIntervalMs, cacheTtlMs: options.cacheTtlMs ?? 200, ...options.settings },
     { registry, credentialsFor },
   );
   return {
