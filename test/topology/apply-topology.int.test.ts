@@ -1,11 +1,39 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { applyTopology, TopologyConflictError } from '../../src/topology/apply-topology.js';
 import { defaultTopology, parseTopology } from '../../src/topology/load-topology.js';
+import { PROBE_QUEUE, withProbeQueue } from '../../src/topology/probe-queue.js';
 import { drain, withChannel } from '../support/amqp.js';
 import { eventually } from '../support/eventually.js';
 
 const fleet = inject('fleet');
 const url = fleet.brokers[0]?.local?.url ?? '';
+
+/** Runs `use` with the URL of a new, empty vhost on the first broker (guest may use it): a broker that came back empty. */
+async function withEmptyVhost(use: (vhostUrl: string) => Promise<void>): Promise<void> {
+  const management = fleet.brokers[0]?.managementEndpoint ?? '';
+  const vhost = `warren-test-${randomUUID().slice(0, 8)}`;
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${management}/api/${path}`, {
+      method,
+      headers: {
+        authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
+  };
+  await api('PUT', `vhosts/${vhost}`);
+  try {
+    await api('PUT', `permissions/${vhost}/guest`, { configure: '.*', write: '.*', read: '.*' });
+    const vhostUrl = new URL(url);
+    vhostUrl.pathname = `/${vhost}`;
+    await use(vhostUrl.href);
+  } finally {
+    await api('DELETE', `vhosts/${vhost}`);
+  }
+}
 
 describe('applyTopology against a real broker', () => {
   it('declared the default topology on every fleet broker before it became ready', async () => {
@@ -61,6 +89,39 @@ describe('applyTopology against a real broker', () => {
       const attempt = applyTopology(connection, conflicting);
       await expect(attempt).rejects.toBeInstanceOf(TopologyConflictError);
       await expect(attempt).rejects.toThrow(/queue "tasks"/);
+    });
+  });
+
+  it('declares the probe queue only after every binding: a refused binding leaves no probe queue to pass a probe', async () => {
+    // The broker refuses this binding (x-match must be all or any), after the exchanges and queues exist.
+    const refusedBinding = parseTopology({
+      exchanges: [{ name: 'audit', type: 'headers' }],
+      queues: [{ name: 'audit.all' }],
+      bindings: [
+        {
+          source: 'audit',
+          destination: 'audit.all',
+          destination_type: 'queue',
+          arguments: { 'x-match': 'most' },
+        },
+      ],
+    });
+
+    await withEmptyVhost(async (vhostUrl) => {
+      await withChannel(vhostUrl, async (_, connection) => {
+        await expect(applyTopology(connection, withProbeQueue(refusedBinding))).rejects.toThrow(
+          /binding audit -> audit.all/,
+        );
+      });
+      await withChannel(vhostUrl, (channel) => channel.checkQueue('audit.all'));
+      await expect(
+        withChannel(vhostUrl, (channel) => channel.checkQueue(PROBE_QUEUE)),
+      ).rejects.toThrow(/NOT_FOUND/);
+      // Once the topology can be declared, the probe queue is there too.
+      await withChannel(vhostUrl, async (_, connection) => {
+        await applyTopology(connection, withProbeQueue(defaultTopology));
+      });
+      await withChannel(vhostUrl, (channel) => channel.checkQueue(PROBE_QUEUE));
     });
   });
 });
