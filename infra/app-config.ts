@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { InstanceArchitecture, InstanceType } from 'aws-cdk-lib/aws-ec2';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { DEFAULT_REPLICAS, MAX_REPLICAS, MIN_REPLICAS } from '../src/core/replicas.js';
 import { defaultTopology, parseTopology } from '../src/topology/load-topology.js';
 import type { Topology } from '../src/topology/topology.js';
 
@@ -26,6 +27,8 @@ export interface AppConfig {
   readonly publishers: readonly string[];
   /** NAT gateways for the brokers' package installs: 1 is cheaper, 3 survives an AZ loss. */
   readonly natGateways: number;
+  /** Distinct brokers (in distinct AZs while there are enough) that confirm each message by default, 1 to 3. */
+  readonly replicas: number;
 }
 
 /** Context keys are namespaced so they cannot collide with CDK's own feature flags. */
@@ -39,6 +42,7 @@ export const APP_CONTEXT_KEYS = {
   topologyFile: 'warren:topologyFile',
   publishers: 'warren:publishers',
   natGateways: 'warren:natGateways',
+  replicas: 'warren:replicas',
 } as const;
 
 export const APP_DEFAULTS = {
@@ -48,6 +52,7 @@ export const APP_DEFAULTS = {
   rabbitmqVersion: '4.1.4',
   erlangMajor: 27,
   natGateways: 1,
+  replicas: DEFAULT_REPLICAS,
 } as const;
 
 /** Erlang majors each RabbitMQ 4.x minor supports (RabbitMQ's "Erlang version requirements"). */
@@ -100,6 +105,7 @@ const contextSchema = z.object({
     )
     .default([]),
   natGateways: count(1, 3).default(APP_DEFAULTS.natGateways),
+  replicas: count(MIN_REPLICAS, MAX_REPLICAS).default(APP_DEFAULTS.replicas),
 });
 
 function isX86InstanceType(type: string): boolean {
@@ -144,6 +150,11 @@ export function readAppConfig(node: Node): AppConfig {
   if (supported && !supported.includes(config.erlangMajor)) {
     throw new AppConfigError(
       `invalid CDK context: '${APP_CONTEXT_KEYS.erlangMajor}' ${config.erlangMajor} does not run RabbitMQ ${minor} (supported: ${supported.join(', ')})`,
+    );
+  }
+  if (config.replicas > config.brokerCount) {
+    throw new AppConfigError(
+      `invalid CDK context: '${APP_CONTEXT_KEYS.replicas}' ${config.replicas} needs at least as many brokers ('${APP_CONTEXT_KEYS.brokerCount}' is ${config.brokerCount})`,
     );
   }
   return { ...config, topology: readTopology(topologyFile) };

@@ -72,6 +72,7 @@ export function buildApp(app: App): App {
     certificateAuthorityPem: registry.certificateAuthorityPem,
     topology: config.topology,
     publishers: config.publishers,
+    replicas: config.replicas,
     alarmTopic: network.alarmTopic,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -49,6 +49,8 @@ export interface ServiceStackProps extends StackProps {
   readonly topology: Topology;
   /** IAM principals (role or user ARNs, account ids) allowed to invoke the publish function. */
   readonly publishers: readonly string[];
+  /** Distinct brokers that confirm each message when a request does not say. */
+  readonly replicas: number;
   readonly alarmTopic: ITopic;
 }
 
@@ -94,7 +96,11 @@ export class ServiceStack extends Stack {
       memorySize: 1024,
       // The request deadline is 5 s; the rest covers a cold start's init.
       timeout: Duration.seconds(15),
-      environment: { ...shared, [ENV.topology]: topologyJson },
+      environment: {
+        ...shared,
+        [ENV.topology]: topologyJson,
+        [ENV.replicas]: String(props.replicas),
+      },
     });
     for (const statement of publisherTableStatements(props.table))
       publish.addToRolePolicy(statement);

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { AmqpCredentialsConfig } from './amqp/amqp-credentials.js';
 import { readBrokerAccess } from './config/broker-access-config.js';
 import { blankAsUnset, configError, ENV, problemsOf } from './config/env.js';
+import { DEFAULT_REPLICAS, MAX_REPLICAS, MIN_REPLICAS } from './core/replicas.js';
 import { DEFAULT_REGISTRY_TABLE_NAME } from './dynamodb/registry-table.js';
 import {
   DEFAULT_INVOCATION_ROUNDS,
@@ -34,7 +35,10 @@ export interface PublishConfig {
    * What the environment sets; every other setting keeps its default. The
    * topology is `WARREN_TOPOLOGY` (definitions JSON), else the default topology.
    */
-  readonly settings: Pick<PublishSettings, 'probeIntervalMs' | 'limits' | 'topology' | 'caCertPem'>;
+  readonly settings: Pick<
+    PublishSettings,
+    'probeIntervalMs' | 'replicas' | 'limits' | 'topology' | 'caCertPem'
+  >;
 }
 /** The prober function's configuration: the registry, the credentials and the service's settings. */
 export interface ProberConfig {
@@ -92,6 +96,7 @@ const publishSchema = configSchema.extend({
     64 * 1024 * 1024,
     DEFAULT_PUBLISH_LIMITS.maxRequestBytes,
   ),
+  [ENV.replicas]: wholeNumber(MIN_REPLICAS, MAX_REPLICAS, DEFAULT_REPLICAS),
 });
 /**
  * Reads and validates function configuration from `env`.
@@ -110,7 +115,7 @@ export function readConfig(env: NodeJS.ProcessEnv): FunctionConfig {
 /**
  * Reads the publish function's configuration: the common variables, the
  * request limits (defaults: 500 messages, 256 KiB per message, 5 MiB per
- * request), the AMQP credentials, the CA the brokers' TLS certificates
+ * request), the default replicas (1), the AMQP credentials, the CA the brokers' TLS certificates
  * chain to (optional) and the topology.
  *
  * @example const { settings } = readPublishConfig({ ...process.env, WARREN_MAX_MESSAGES: '100' }); // settings.limits.maxMessages === 100
@@ -131,6 +136,7 @@ export function readPublishConfig(env: NodeJS.ProcessEnv): PublishConfig {
     amqpCredentials: access.amqpCredentials,
     settings: {
       probeIntervalMs: result.data[ENV.probeIntervalMs],
+      replicas: result.data[ENV.replicas],
       limits: {
         maxMessages: result.data[ENV.maxMessages],
         maxMessageBytes: result.data[ENV.maxMessageBytes],

@@ -18,6 +18,7 @@ describe('publish configuration', () => {
       amqpCredentials: { source: 'env', username: 'guest', password: 'guest' },
       settings: {
         probeIntervalMs: 15_000,
+        replicas: 1,
         limits: DEFAULT_PUBLISH_LIMITS,
         topology: defaultTopology,
       },
@@ -48,9 +49,17 @@ describe('publish configuration', () => {
     [ENV.maxMessageBytes, String(16 * 1024 * 1024 + 1)],
     [ENV.maxRequestBytes, '-1'],
     [ENV.maxRequestBytes, String(64 * 1024 * 1024 + 1)],
+    [ENV.replicas, '0'],
+    [ENV.replicas, '4'],
+    [ENV.replicas, 'two'],
   ])('refuse %s=%j with a ConfigError naming the variable', (name, value) => {
     expect(() => readPublishConfig({ ...credentials, [name]: value })).toThrow(ConfigError);
     expect(() => readPublishConfig({ ...credentials, [name]: value })).toThrow(name);
+  });
+
+  it('read the default replicas from WARREN_REPLICAS', () => {
+    expect(readPublishConfig({ ...credentials, [ENV.replicas]: '2' }).settings.replicas).toBe(2);
+    expect(readPublishConfig({ ...credentials, [ENV.replicas]: '' }).settings.replicas).toBe(1);
   });
 
   it('carry the AMQP secret and how long a read of it is kept', () => {

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { InvalidAmqpUrlError, parseAmqpUrl } from '../core/amqp-endpoint.js';
+import { DEFAULT_REPLICAS, MAX_REPLICAS, MIN_REPLICAS } from '../core/replicas.js';
 import { startFleet } from '../fleet/fleet.js';
 import { loadTopology } from '../topology/load-topology.js';
 import { renderFleetEvent } from './render-fleet-event.js';
@@ -17,6 +18,8 @@ Options:
   --data-dir DIR     broker data and logs (default .warren)
   --brokers URLS     comma-separated amqp:// URLs of brokers you run; starts none
   --topology FILE    RabbitMQ definitions JSON to declare (default: tasks, events, dead letters)
+  --replicas N       distinct brokers that must confirm each message (1-3, default 1;
+                     a request's "replicas" overrides it)
   -h, --help         show this help`;
 
 export interface DevOptions {
@@ -25,6 +28,7 @@ export interface DevOptions {
   readonly dataDir: string;
   readonly brokers?: string[];
   readonly topologyFile?: string;
+  readonly replicas: number;
 }
 
 /** Validates `warren dev` arguments; every mistake is a UsageError naming the option. */
@@ -39,6 +43,7 @@ export function parseDevArgs(args: readonly string[]): DevOptions | 'help' {
         'data-dir': { type: 'string' },
         brokers: { type: 'string' },
         topology: { type: 'string' },
+        replicas: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -79,9 +84,18 @@ export function parseDevArgs(args: readonly string[]): DevOptions | 'help' {
       }
     }
   }
+  const replicas = integer('replicas', DEFAULT_REPLICAS, MIN_REPLICAS, MAX_REPLICAS);
+  const brokerCount = brokers?.length ?? nodes;
+  if (replicas > brokerCount) {
+    throw new UsageError(
+      `--replicas ${replicas} needs at least ${replicas} brokers; the fleet has ${brokerCount}`,
+      DEV_USAGE,
+    );
+  }
   return {
     nodes,
     port,
+    replicas,
     dataDir: typeof dataDir === 'string' ? dataDir : '.warren',
     ...(brokers && { brokers }),
     ...(typeof values.topology === 'string' && { topologyFile: values.topology }),
@@ -105,6 +119,8 @@ export async function runDev(
       ? `warren dev: using ${options.brokers.length} existing brokers, data in ${options.dataDir}`
       : `warren dev: starting ${options.nodes} RabbitMQ brokers, data in ${options.dataDir}`,
   );
+  if (options.replicas > 1)
+    out(`warren dev: each message is confirmed by ${options.replicas} brokers`);
   const stop = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -124,6 +140,7 @@ export async function runDev(
       nodes: options.nodes,
       port: options.port,
       dataDir: options.dataDir,
+      replicas: options.replicas,
       ...(options.brokers && { brokers: options.brokers }),
       ...(topology && { topology }),
       signal: stop.signal,

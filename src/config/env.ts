@@ -18,6 +18,7 @@ export const ENV = {
   maxMessages: 'WARREN_MAX_MESSAGES',
   maxMessageBytes: 'WARREN_MAX_MESSAGE_BYTES',
   maxRequestBytes: 'WARREN_MAX_REQUEST_BYTES',
+  replicas: 'WARREN_REPLICAS',
 } as const;
 
 /** Configuration that cannot be used; `message` names every bad variable. */

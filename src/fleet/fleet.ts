@@ -39,6 +39,8 @@ export interface FleetOptions {
   readonly topology?: Topology;
   /** Default 2 000 ms. */
   readonly probeIntervalMs?: number;
+  /** Distinct brokers that confirm each message when a request does not say, 1 to 3 and at most the brokers. Default 1. */
+  readonly replicas?: number;
   /** Default 60 000 ms per broker. */
   readonly readyTimeoutMs?: number;
   readonly onEvent?: FleetEventListener;
@@ -134,7 +136,11 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     cleanups.push(() => prober.stop());
 
     const service = createPublishService(
-      { probeIntervalMs, topology },
+      {
+        probeIntervalMs,
+        topology,
+        ...(options.replicas !== undefined && { replicas: options.replicas }),
+      },
       { registry, credentialsFor },
     );
     cleanups.push(() => service.close());

@@ -88,7 +88,7 @@ export function errorOutcome(
  * refused for its own sake (unroutable: sending it again cannot help), else
  * 503 with `Retry-After`.
  *
- * @example resultsOutcome({ results: [{ id: 'a', status: 'accepted', node: 'b1' }] }).status // 200
+ * @example resultsOutcome({ results: [{ id: 'a', status: 'accepted', node: 'b1', nodes: ['b1'] }] }).status // 200
  */
 export function resultsOutcome(response: PublishResponse): Outcome<PublishResponse> {
   const { results } = response;

@@ -1,19 +1,23 @@
 import { randomFillSync } from 'node:crypto';
 import type { BrokerNode } from '../core/broker-node.js';
 import { type CandidateSet, orderForMessage, selectCandidates } from '../core/node-selection.js';
+import { DEFAULT_REPLICAS, isReplicaCount, REPLICAS_HEADER } from '../core/replicas.js';
 import { uuidV7 } from '../core/uuid-v7.js';
 import type { CachedFleetView, FleetView } from '../registry/cached-fleet-view.js';
 import type { HealthRegistry } from '../registry/health-registry.js';
 import { blameOf, describeFailure } from './attempt-failure.js';
 import type { AttemptFailure, AttemptOutcome, BrokerPool, OutgoingMessage } from './broker-pool.js';
+import {
+  type CopyAttempt,
+  confirmCopy,
+  failCopies,
+  type MessageCopies,
+  replaceCopy,
+  resultOf,
+  startCopies,
+} from './message-copies.js';
 import { createOutlierDetector } from './outlier-detector.js';
-import type {
-  Destination,
-  FailureCode,
-  MessageResult,
-  Publisher,
-  PublishMessage,
-} from './publisher.js';
+import type { Destination, Publisher, PublishMessage } from './publisher.js';
 
 export interface PublisherPolicy {
   /** One attempt on one broker: confirms not back by then count as failed (the design asks ≤ 1 s). */
@@ -22,6 +26,8 @@ export interface PublisherPolicy {
   readonly deadlineMs: number;
   readonly baseEjectionMs: number;
   readonly maxEjectionMs: number;
+  /** Distinct brokers that must confirm a message, when a call does not say (1 to 3). */
+  readonly replicas: number;
 }
 
 export const DEFAULT_PUBLISHER_POLICY: PublisherPolicy = {
@@ -29,6 +35,7 @@ export const DEFAULT_PUBLISHER_POLICY: PublisherPolicy = {
   deadlineMs: 5_000,
   baseEjectionMs: 5_000,
   maxEjectionMs: 60_000,
+  replicas: DEFAULT_REPLICAS,
 };
 
 const LATENCY_FLOOR_MS = 5;
@@ -54,21 +61,13 @@ export interface AttemptFailureEvent {
   readonly messages: number;
 }
 
-interface Pending {
-  readonly index: number;
-  readonly message: OutgoingMessage;
-  readonly order: readonly BrokerNode[];
-  next: number;
-  last?: { readonly node: string; readonly failure: AttemptFailure };
-  /** Set once the message failed for good (its own refusal, or no credentials). */
-  final?: MessageResult;
-}
-
 /**
  * The edge publisher as a library: picks brokers from the cached registry
- * view, pipelines each broker's share of a batch on its confirm channel, and
- * retries what a broker did not confirm on the next broker in that message's
- * order, until the deadline. `accepted` means a broker confirmed the message.
+ * view, sends each message's copies (`replicas`, default 1) to distinct
+ * brokers in parallel, pipelines each broker's share of a batch on its confirm
+ * channel, and moves a copy a broker did not confirm to the next unused broker
+ * in that message's order, until the deadline. `accepted` means `replicas`
+ * distinct brokers confirmed the message.
  *
  * @example
  * const publisher = createPublisher({ fleet, pool, registry, probeIntervalMs: 15_000 });
@@ -103,7 +102,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const attempt = async (
     node: BrokerNode,
     destination: Destination,
-    batch: Pending[],
+    batch: CopyAttempt[],
     timeoutMs: number,
   ): Promise<AttemptOutcome[]> => {
     inFlight.set(node.id, (inFlight.get(node.id) ?? 0) + batch.length);
@@ -111,7 +110,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       return await options.pool.publish(
         node,
         destination,
-        batch.map((p) => p.message),
+        batch.map((copy) => copy.entry.message),
         timeoutMs,
       );
     } finally {
@@ -120,55 +119,50 @@ export function createPublisher(options: PublisherOptions): Publisher {
   };
 
   /**
-   * Applies one broker's outcomes to its batch: accepted, failed for good (the
-   * message's own refusal), or queued for the next broker. Only a broker's own
-   * failure counts against it; a confirm that did not come because the request's
-   * deadline cut the attempt short is the deadline's, not the broker's.
+   * Applies one broker's outcomes to its copies: confirmed, failed for good
+   * (the message's own refusal), or moved to the next unused broker. Only a
+   * broker's own failure counts against it; a confirm that did not come because
+   * the request's deadline cut the attempt short is the deadline's, not the broker's.
    */
   const settleBatch = (
     node: BrokerNode,
-    batch: Pending[],
+    batch: readonly CopyAttempt[],
     outcomes: readonly AttemptOutcome[],
     cutShort: boolean,
-    results: (MessageResult | undefined)[],
-    retry: Pending[],
+    retry: CopyAttempt[],
   ) => {
     let brokerFailure: AttemptFailure | undefined;
-    batch.forEach((entry, i) => {
+    let failedCopies = 0;
+    batch.forEach((copy, i) => {
       const outcome: AttemptOutcome = outcomes[i] ?? {
         ok: false,
         failure: { kind: 'closed', detail: 'no outcome from the pool' },
       };
       if (outcome.ok) {
-        results[entry.index] = { id: entry.message.id, status: 'accepted', node: node.id };
+        confirmCopy(copy);
         return;
       }
       const { failure } = outcome;
-      entry.last = { node: node.id, failure };
-      const blame = blameOf(failure);
-      if (blame !== 'broker') {
-        results[entry.index] = {
-          id: entry.message.id,
-          status: 'failed',
-          code: failure.kind === 'unroutable' ? 'unroutable' : 'credentials',
-          error: describeFailure(failure),
-        };
+      if (blameOf(failure) !== 'broker') {
+        copy.entry.last = { node: node.id, failure };
+        const code = failure.kind === 'unroutable' ? 'unroutable' : 'credentials';
+        failCopies(copy.entry, code, describeFailure(failure));
         return;
       }
-      if (failure.kind === 'timeout' && cutShort) return; // the deadline has passed: no retry
+      if (failure.kind === 'timeout' && cutShort) {
+        copy.entry.last = { node: node.id, failure };
+        return; // the deadline has passed: no retry
+      }
+      failedCopies += 1;
       brokerFailure ??= failure;
-      entry.next += 1;
-      retry.push(entry);
+      const next = replaceCopy(copy, failure);
+      if (next) retry.push(next);
     });
     if (brokerFailure === undefined) {
       outliers.succeeded(node.id);
       return;
     }
-    options.onAttemptFailure?.({
-      node: node.id,
-      failure: brokerFailure,
-      messages: batch.length - batch.filter((entry) => results[entry.index]).length,
-    });
+    options.onAttemptFailure?.({ node: node.id, failure: brokerFailure, messages: failedCopies });
     // A confirm that never came means a channel we cannot trust: reconnect next time.
     if (brokerFailure.kind === 'timeout') options.pool.discard(node.id);
     reportFailure(node.id);
@@ -184,53 +178,64 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
   return {
     async publish(destination, messages, publishOptions) {
+      const replicas = publishOptions?.replicas ?? policy.replicas;
+      if (!isReplicaCount(replicas))
+        throw new RangeError(`replicas must be an integer from 1 to 3, got ${String(replicas)}`);
       const deadline = clock() + (publishOptions?.deadlineMs ?? policy.deadlineMs);
       // The registry read is part of the budget: a cold start's wait for DynamoDB is bounded too.
       const view = await options.fleet
         .read({ timeoutMs: Math.max(0, deadline - clock()) })
         .catch(() => undefined);
       const candidates = candidatesFrom(view);
-      const results: (MessageResult | undefined)[] = messages.map(() => undefined);
-      // Messages placed earlier in this batch count as load, so one batch spreads too.
+      const preferredCount = candidates.preferred.length;
+      // Copies placed earlier in this batch count as load, so one batch spreads too.
       const planned = new Map<string, number>();
       const cost = costWith(planned);
-      const entries: Pending[] = messages.map((message, index) => {
+      const entries: MessageCopies[] = [];
+      let pending: CopyAttempt[] = [];
+      messages.forEach((message, index) => {
         const order = orderForMessage(candidates, {
           ...(message.key !== undefined && { key: message.key }),
           cost,
           random,
         });
-        const first = order[0];
-        if (first) planned.set(first.id, (planned.get(first.id) ?? 0) + 1);
-        return { index, message: outgoing(message, clock()), order, next: 0 };
+        const { entry, attempts } = startCopies(
+          index,
+          outgoing(message, clock(), replicas),
+          { order, preferredCount },
+          replicas,
+        );
+        for (const { node } of attempts) planned.set(node.id, (planned.get(node.id) ?? 0) + 1);
+        entries.push(entry);
+        pending.push(...attempts);
       });
-      let pending = entries;
 
       while (pending.length > 0) {
         // An attempt with no time left is not made: it would be written, reported failed and sent again.
         const timeoutMs = Math.min(policy.attemptTimeoutMs, deadline - clock());
         if (timeoutMs <= 0) break;
-        const groups = new Map<BrokerNode, Pending[]>();
-        for (const entry of pending) {
-          const node = entry.order[entry.next];
-          if (!node) continue;
-          const group = groups.get(node);
-          if (group) group.push(entry);
-          else groups.set(node, [entry]);
+        const groups = new Map<BrokerNode, CopyAttempt[]>();
+        for (const copy of pending) {
+          // A message failed for good sends no more copies.
+          if (copy.entry.result) continue;
+          const group = groups.get(copy.node);
+          if (group) group.push(copy);
+          else groups.set(copy.node, [copy]);
         }
         if (groups.size === 0) break;
-        const retry: Pending[] = [];
+        const retry: CopyAttempt[] = [];
         const cutShort = timeoutMs < policy.attemptTimeoutMs;
+        // Every broker's share, and so every copy of a message, goes out in parallel.
         await Promise.all(
           [...groups].map(async ([node, batch]) => {
             const outcomes = await attempt(node, destination, batch, timeoutMs);
-            settleBatch(node, batch, outcomes, cutShort, results, retry);
+            settleBatch(node, batch, outcomes, cutShort, retry);
           }),
         );
         pending = retry;
       }
 
-      return entries.map((entry) => results[entry.index] ?? unaccepted(entry, candidates));
+      return entries.map((entry) => resultOf(entry, candidates));
     },
   };
 }
@@ -249,28 +254,13 @@ function randomTenBytes(): Uint8Array {
   return entropy.subarray(entropyOffset - 10, entropyOffset);
 }
 
-function outgoing(message: PublishMessage, nowMs: number): OutgoingMessage {
+/** The message as every copy carries it: one id, and with more than one copy the replicas header. */
+function outgoing(message: PublishMessage, nowMs: number, replicas: number): OutgoingMessage {
+  const headers = message.headers ?? {};
   return {
     id: message.id ?? uuidV7(nowMs, randomTenBytes()),
     content: Buffer.from(message.bodyJson ?? JSON.stringify(message.body)),
-    headers: message.headers ?? {},
+    headers: replicas > 1 ? { ...headers, [REPLICAS_HEADER]: String(replicas) } : headers,
     timestampSeconds: Math.floor(nowMs / 1000),
   };
-}
-
-/** Why a message that no broker accepted failed, in words a caller may see. */
-function unaccepted(entry: Pending, candidates: CandidateSet): MessageResult {
-  const fail = (code: FailureCode, error: string): MessageResult => ({
-    id: entry.message.id,
-    status: 'failed',
-    code,
-    error,
-  });
-  if (candidates.preferred.length + candidates.fallback.length === 0)
-    return fail('no_broker', 'no broker available');
-  if (!entry.last) return fail('deadline', 'deadline passed before any broker was tried');
-  const last = `last ${entry.last.node}: ${describeFailure(entry.last.failure)}`;
-  return entry.next >= entry.order.length
-    ? fail('brokers_failed', `every broker failed; ${last}`)
-    : fail('deadline', `deadline passed; ${last}`);
 }

@@ -24,19 +24,28 @@ export interface PublishMessage {
  * Why a message was not accepted, and so whether sending it again can help:
  * `unroutable` is the message's own (no queue is bound for its routing key:
  * the same request fails again); the others are about the fleet — no broker
- * was eligible (`no_broker`), every broker tried failed (`brokers_failed`),
+ * was eligible (`no_broker`), fewer brokers were eligible than the message
+ * needs copies (`too_few_brokers`), every broker tried failed (`brokers_failed`),
  * the budget ran out first (`deadline`), or the brokers' credentials could
  * not be read (`credentials`) — and a later retry may succeed.
  */
 export type FailureCode =
   | 'unroutable'
   | 'no_broker'
+  | 'too_few_brokers'
   | 'brokers_failed'
   | 'deadline'
   | 'credentials';
 
 export type MessageResult =
-  | { readonly id: string; readonly status: 'accepted'; readonly node: string }
+  | {
+      readonly id: string;
+      readonly status: 'accepted';
+      /** The first of `nodes`, for callers from before replicas. */
+      readonly node: string;
+      /** Every broker that confirmed a copy: `replicas` distinct brokers. */
+      readonly nodes: readonly string[];
+    }
   | {
       readonly id: string;
       readonly status: 'failed';
@@ -48,9 +57,15 @@ export type MessageResult =
 export interface PublishOptions {
   /** The whole call's budget, retries included. */
   readonly deadlineMs?: number;
+  /**
+   * How many distinct brokers must confirm each message before it is
+   * accepted, 1 to 3 (default: the publisher's). Copies go out in parallel,
+   * to distinct zones where brokers carry one.
+   */
+  readonly replicas?: number;
 }
 
-/** Sends messages to a healthy broker, failing over to others; `accepted` means a broker confirmed it. */
+/** Sends messages to healthy brokers, failing over to others; `accepted` means `replicas` brokers confirmed it. */
 export interface Publisher {
   publish(
     destination: Destination,

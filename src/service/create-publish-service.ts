@@ -63,7 +63,11 @@ export function createPublishService(
     pool,
     registry: deps.registry,
     probeIntervalMs: resolved.probeIntervalMs,
-    policy: { deadlineMs: resolved.deadlineMs, attemptTimeoutMs: resolved.attemptTimeoutMs },
+    policy: {
+      deadlineMs: resolved.deadlineMs,
+      attemptTimeoutMs: resolved.attemptTimeoutMs,
+      replicas: resolved.replicas,
+    },
     clock,
     ...(deps.onAttemptFailure && { onAttemptFailure: deps.onAttemptFailure }),
   });

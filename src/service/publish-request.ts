@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isReplicaCount, MAX_REPLICAS, MIN_REPLICAS } from '../core/replicas.js';
 import type { Destination, PublishMessage } from '../publish/publisher.js';
 import type { PublishLimits } from './publish-limits.js';
 import { PublishRequestError } from './publish-request-error.js';
@@ -7,6 +8,8 @@ import { PublishRequestError } from './publish-request-error.js';
 export interface PublishRequest {
   readonly destination: Destination;
   readonly messages: PublishMessage[];
+  /** Distinct brokers that must confirm each message; absent: the service's default. */
+  readonly replicas?: number;
 }
 
 const MAX_HEADERS = 64;
@@ -77,6 +80,10 @@ const requestSchema = z
       .refine((value) => byteLength(value) <= 255, 'must be at most 255 bytes')
       .optional(),
     messages: z.array(messageSchema).min(1, 'must hold at least one message'),
+    replicas: z
+      .number()
+      .refine(isReplicaCount, `must be an integer from ${MIN_REPLICAS} to ${MAX_REPLICAS}`)
+      .optional(),
   })
   .superRefine((request, ctx) => {
     if ((request.queue === undefined) === (request.exchange === undefined))
@@ -130,7 +137,11 @@ export function parsePublishRequest(json: unknown, limits: PublishLimits): Publi
     request.exchange !== undefined
       ? { kind: 'exchange', exchange: request.exchange, routingKey: request.routingKey ?? '' }
       : { kind: 'queue', queue: request.queue ?? '' };
-  return { destination, messages };
+  return {
+    destination,
+    messages,
+    ...(request.replicas !== undefined && { replicas: request.replicas }),
+  };
 }
 
 function messageCount(json: unknown): number {

@@ -65,6 +65,7 @@ export function publishService(parts: PublishServiceParts): PublishService {
       const destination = resolveDestination(request, parts.topology);
       const results = await parts.publisher.publish(destination, request.messages, {
         deadlineMs,
+        ...(request.replicas !== undefined && { replicas: request.replicas }),
       });
       if (results.length !== request.messages.length) {
         throw new Error(
@@ -80,6 +81,6 @@ export function publishService(parts: PublishServiceParts): PublishService {
 /** Exactly the contract's fields, whatever else the publisher's results carry. */
 function toWireResult(result: MessageResult): MessageResult {
   return result.status === 'accepted'
-    ? { id: result.id, status: 'accepted', node: result.node }
+    ? { id: result.id, status: 'accepted', node: result.node, nodes: result.nodes }
     : { id: result.id, status: 'failed', code: result.code, error: result.error };
 }

@@ -31,6 +31,8 @@ export interface PublishSettings {
   readonly deadlineMs: number;
   /** One attempt on one broker: confirms not back by then count as failed. Default 1 000 ms. */
   readonly attemptTimeoutMs: number;
+  /** Distinct brokers that must confirm each message, 1 to 3, when a request does not say. Default 1. */
+  readonly replicas: number;
   /** Default 500 messages, 256 KiB per message, 5 MiB per request. */
   readonly limits: PublishLimits;
   /** The destinations callers may publish to. Default: `tasks`, `events` and the dead-letter queue. */
@@ -44,6 +46,7 @@ export const DEFAULT_PUBLISH_SETTINGS: PublishSettings = {
   registryRefreshTimeoutMs: DEFAULT_REFRESH_TIMEOUT_MS,
   deadlineMs: DEFAULT_PUBLISHER_POLICY.deadlineMs,
   attemptTimeoutMs: DEFAULT_PUBLISHER_POLICY.attemptTimeoutMs,
+  replicas: DEFAULT_PUBLISHER_POLICY.replicas,
   limits: DEFAULT_PUBLISH_LIMITS,
   topology: defaultTopology,
 };

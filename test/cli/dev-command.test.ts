@@ -15,19 +15,29 @@ function usageErrorFrom(args: readonly string[]): UsageError {
 
 describe('parseDevArgs', () => {
   it('starts 3 brokers, serves on port 8080 and keeps data in .warren by default', () => {
-    expect(parseDevArgs([])).toStrictEqual({ nodes: 3, port: 8080, dataDir: '.warren' });
+    expect(parseDevArgs([])).toStrictEqual({
+      nodes: 3,
+      port: 8080,
+      dataDir: '.warren',
+      replicas: 1,
+    });
   });
 
   it.each([
-    [['--nodes', '1'], { nodes: 1, port: 8080, dataDir: '.warren' }],
-    [['--nodes', '20'], { nodes: 20, port: 8080, dataDir: '.warren' }],
-    [['--nodes=5'], { nodes: 5, port: 8080, dataDir: '.warren' }],
-    [['--port', '0'], { nodes: 3, port: 0, dataDir: '.warren' }],
-    [['--port', '65535'], { nodes: 3, port: 65535, dataDir: '.warren' }],
-    [['--data-dir', '/tmp/fleet'], { nodes: 3, port: 8080, dataDir: '/tmp/fleet' }],
+    [['--nodes', '1'], { nodes: 1, port: 8080, dataDir: '.warren', replicas: 1 }],
+    [['--nodes', '20'], { nodes: 20, port: 8080, dataDir: '.warren', replicas: 1 }],
+    [['--nodes=5'], { nodes: 5, port: 8080, dataDir: '.warren', replicas: 1 }],
+    [['--port', '0'], { nodes: 3, port: 0, dataDir: '.warren', replicas: 1 }],
+    [['--port', '65535'], { nodes: 3, port: 65535, dataDir: '.warren', replicas: 1 }],
+    [['--data-dir', '/tmp/fleet'], { nodes: 3, port: 8080, dataDir: '/tmp/fleet', replicas: 1 }],
     [
       ['--topology', 'definitions.json'],
-      { nodes: 3, port: 8080, dataDir: '.warren', topologyFile: 'definitions.json' },
+      { nodes: 3, port: 8080, dataDir: '.warren', replicas: 1, topologyFile: 'definitions.json' },
+    ],
+    [['--replicas', '3'], { nodes: 3, port: 8080, dataDir: '.warren', replicas: 3 }],
+    [
+      ['--nodes', '2', '--replicas', '2'],
+      { nodes: 2, port: 8080, dataDir: '.warren', replicas: 2 },
     ],
     [
       ['--brokers', 'amqp://mq1:5672, amqps://app:s3cret@mq2:5671/orders'],
@@ -35,6 +45,7 @@ describe('parseDevArgs', () => {
         nodes: 3,
         port: 8080,
         dataDir: '.warren',
+        replicas: 1,
         brokers: ['amqp://mq1:5672', 'amqps://app:s3cret@mq2:5671/orders'],
       },
     ],
@@ -58,6 +69,13 @@ describe('parseDevArgs', () => {
     [['--nodes', 'abc'], '--nodes must be a whole number from 1 to 20, not "abc"'],
     [['--nodes', ''], '--nodes must be a whole number'],
     [['--nodes', '3e1'], '--nodes must be a whole number'],
+    [['--replicas', '0'], '--replicas must be a whole number from 1 to 3, not "0"'],
+    [['--replicas', '4'], '--replicas must be a whole number from 1 to 3, not "4"'],
+    [['--nodes', '2', '--replicas', '3'], '--replicas 3 needs at least 3 brokers; the fleet has 2'],
+    [
+      ['--brokers', 'amqp://mq1:5672', '--replicas', '2'],
+      '--replicas 2 needs at least 2 brokers; the fleet has 1',
+    ],
     [['--port', '70000'], '--port must be a whole number from 0 to 65535, not "70000"'],
     [['--port', '65536'], '--port must be a whole number from 0 to 65535'],
     [['--port=-1'], '--port must be a whole number from 0 to 65535, not "-1"'],

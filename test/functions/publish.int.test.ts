@@ -61,11 +61,25 @@ describe('functions/publish handler', () => {
 
     expect(invoked).toEqual({
       statusCode: 200,
-      results: [{ id: 'direct-1', status: 'accepted', node: expect.stringMatching(/^b[123]$/) }],
+      results: [
+        {
+          id: 'direct-1',
+          status: 'accepted',
+          node: expect.stringMatching(/^b[123]$/),
+          nodes: [expect.stringMatching(/^b[123]$/)],
+        },
+      ],
     });
     expect(overHttp.statusCode).toBe(200);
     expect(JSON.parse(overHttp.body ?? '{}')).toEqual({
-      results: [{ id: 'http-1', status: 'accepted', node: expect.stringMatching(/^b[123]$/) }],
+      results: [
+        {
+          id: 'http-1',
+          status: 'accepted',
+          node: expect.stringMatching(/^b[123]$/),
+          nodes: [expect.stringMatching(/^b[123]$/)],
+        },
+      ],
     });
     expect(invalid).toMatchObject({ statusCode: 400, error: { code: 'invalid_request' } });
   });

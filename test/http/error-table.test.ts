@@ -6,7 +6,7 @@ import type { MessageResult } from '../../src/publish/publisher.js';
 import { RegistryUnavailableError } from '../../src/registry/health-registry.js';
 import { PublishRequestError } from '../../src/service/publish-request-error.js';
 
-const accepted: MessageResult = { id: 'a', status: 'accepted', node: 'b1' };
+const accepted: MessageResult = { id: 'a', status: 'accepted', node: 'b1', nodes: ['b1'] };
 const failed = (code: 'unroutable' | 'brokers_failed'): MessageResult => ({
   id: 'f',
   status: 'failed',

@@ -64,8 +64,8 @@ describe('createLambdaHandler', () => {
     expect(direct).toEqual({
       statusCode: 200,
       results: [
-        { id: 'o-1', status: 'accepted', node: 'b1' },
-        { id: 'generated-1', status: 'accepted', node: 'b1' },
+        { id: 'o-1', status: 'accepted', node: 'b1', nodes: ['b1'] },
+        { id: 'generated-1', status: 'accepted', node: 'b1', nodes: ['b1'] },
       ],
     });
     expect(publisher.calls).toHaveLength(2);
@@ -87,7 +87,7 @@ describe('createLambdaHandler', () => {
   it('reports the HTTP status a direct invoke would have had: 207 mixed, 503 none', async () => {
     const mixed = setup((message, index) =>
       index === 0
-        ? { id: message.id ?? 'x', status: 'accepted', node: 'b3' }
+        ? { id: message.id ?? 'x', status: 'accepted', node: 'b3', nodes: ['b3'] }
         : { id: 'gen', status: 'failed', code: 'deadline', error: 'confirm timed out' },
     );
     const none = setup(() => ({

@@ -22,7 +22,12 @@ describe('POST /v1/publish with real brokers', () => {
     };
     expect(response.status).toBe(200);
     expect(results).toEqual([
-      { id: 'curl-1', status: 'accepted', node: expect.stringMatching(/^b[123]$/) },
+      {
+        id: 'curl-1',
+        status: 'accepted',
+        node: expect.stringMatching(/^b[123]$/),
+        nodes: [results[0]?.node],
+      },
     ]);
     const onNode = (await drainIds(brokerUrls(), 'tasks')).get(results[0]?.node ?? '');
     expect(onNode).toContain('curl-1');

@@ -12,8 +12,8 @@ describe('POST /v1/publish', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toEqual({
       results: [
-        { id: 'a', status: 'accepted', node: 'b1' },
-        { id: 'generated-1', status: 'accepted', node: 'b1' },
+        { id: 'a', status: 'accepted', node: 'b1', nodes: ['b1'] },
+        { id: 'generated-1', status: 'accepted', node: 'b1', nodes: ['b1'] },
       ],
     });
     expect(publisher.calls).toEqual([
@@ -31,7 +31,7 @@ describe('POST /v1/publish', () => {
   it('answers 207 when some messages were accepted and some failed', async () => {
     const { post } = setup((message, index) =>
       index === 0
-        ? { id: message.id ?? 'x', status: 'accepted', node: 'b2' }
+        ? { id: message.id ?? 'x', status: 'accepted', node: 'b2', nodes: ['b2'] }
         : {
             id: 'gen',
             status: 'failed',
@@ -45,7 +45,7 @@ describe('POST /v1/publish', () => {
     expect(response.status).toBe(207);
     expect(await response.json()).toEqual({
       results: [
-        { id: 'a', status: 'accepted', node: 'b2' },
+        { id: 'a', status: 'accepted', node: 'b2', nodes: ['b2'] },
         {
           id: 'gen',
           status: 'failed',

@@ -22,6 +22,7 @@ describe('readAppConfig', () => {
       rabbitmqVersion: '4.1.4',
       erlangMajor: 27,
       natGateways: 1,
+      replicas: 1,
       publishers: [],
       topology: defaultTopology,
     });
@@ -63,9 +64,18 @@ describe('readAppConfig', () => {
     ['a numeric table name', APP_CONTEXT_KEYS.registryTableName, 42],
     ['a wildcard publisher', APP_CONTEXT_KEYS.publishers, '*'],
     ['four NAT gateways', APP_CONTEXT_KEYS.natGateways, 4],
+    ['four replicas', APP_CONTEXT_KEYS.replicas, 4],
+    ['zero replicas', APP_CONTEXT_KEYS.replicas, '0'],
   ])('rejects %s, naming the context key', (_label, key, value) => {
     expect(() => read({ [key]: value })).toThrow(AppConfigError);
     expect(() => read({ [key]: value })).toThrow(key);
+  });
+
+  it('rejects more replicas than brokers', () => {
+    expect(read({ [APP_CONTEXT_KEYS.replicas]: '2' }).replicas).toBe(2);
+    expect(() =>
+      read({ [APP_CONTEXT_KEYS.replicas]: 3, [APP_CONTEXT_KEYS.brokerCount]: 2 }),
+    ).toThrow(/'warren:replicas' 3 needs at least as many brokers/);
   });
 
   it('rejects an Erlang version the chosen RabbitMQ does not run on', () => {

@@ -20,7 +20,7 @@ import { buildTestApp, stackTemplate } from './cdk-context.js';
 
 const PUBLISHER_ROLE = 'arn:aws:iam::123456789012:role/orders-service';
 const template = stackTemplate(
-  buildTestApp({ [APP_CONTEXT_KEYS.publishers]: [PUBLISHER_ROLE] }),
+  buildTestApp({ [APP_CONTEXT_KEYS.publishers]: [PUBLISHER_ROLE], [APP_CONTEXT_KEYS.replicas]: 2 }),
   STACK_IDS.service,
 );
 
@@ -146,6 +146,10 @@ describe('ServiceStack', () => {
     for (const name of [...publishEnv, ...Object.keys(prober.properties.Environment.Variables)]) {
       expect(known.has(name) || name.startsWith('AWS_')).toBe(true);
     }
+  });
+
+  it('passes the default replicas from CDK context to the publish function', () => {
+    expect(publish.properties.Environment.Variables[ENV.replicas]).toBe('2');
   });
 
   it('passes the topology the brokers load to the publish function', () => {

@@ -206,7 +206,12 @@ describe('the npm package', () => {
       const { results, loaded } = await publishOne();
 
       expect(results).toEqual([
-        { id: 'package-test-1', status: 'accepted', node: expect.any(String) },
+        {
+          id: 'package-test-1',
+          status: 'accepted',
+          node: expect.any(String),
+          nodes: [results[0]?.node],
+        },
       ]);
       const broker = brokerUrls().find(({ id }) => id === results[0]?.node);
       expect(broker).toBeDefined();

@@ -124,6 +124,25 @@ describe('parsePublishRequest', () => {
     ['a key with a C1 control', oneMessage({ key: 'a\u0085b' }), /control characters/],
     ['a numeric key', oneMessage({ key: 42 }), /messages\[0\]\.key: expected string, got number/],
     ['a null key', oneMessage({ key: null }), /messages\[0\]\.key: expected string, got null/],
+    // Replicas
+    ['replicas 0', { ...oneMessage({}), replicas: 0 }, /replicas: must be an integer from 1 to 3/],
+    ['replicas 4', { ...oneMessage({}), replicas: 4 }, /replicas: must be an integer from 1 to 3/],
+    [
+      'replicas 1.5',
+      { ...oneMessage({}), replicas: 1.5 },
+      /replicas: must be an integer from 1 to 3/,
+    ],
+    [
+      'replicas as a string',
+      { ...oneMessage({}), replicas: '2' },
+      /replicas: expected number, got string/,
+    ],
+    ['replicas null', { ...oneMessage({}), replicas: null }, /replicas: expected number, got null/],
+    [
+      'replicas inside a message',
+      oneMessage({ replicas: 2 }),
+      /messages\[0\]: unknown field "replicas"/,
+    ],
     // In-process callers can pass what JSON cannot carry
     [
       'a body present but undefined',

@@ -85,6 +85,17 @@ describe('parsePublishRequest', () => {
     ]);
   });
 
+  it('reads replicas when given, and leaves them out when not', () => {
+    const asked = parsePublishRequest(
+      { ...toTasks([{ body: 1 }]), replicas: 3 },
+      DEFAULT_PUBLISH_LIMITS,
+    );
+    const unasked = parsePublishRequest(toTasks([{ body: 1 }]), DEFAULT_PUBLISH_LIMITS);
+
+    expect(asked.replicas).toBe(3);
+    expect('replicas' in unasked).toBe(false);
+  });
+
   it('accepts messages without ids beside messages with ids', () => {
     const json = toTasks([{ body: 1 }, { body: 2 }, { id: 'a', body: 3 }]);
 

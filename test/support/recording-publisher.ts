@@ -24,6 +24,7 @@ export function recordingPublisher(
     id: message.id ?? generatedId(index),
     status: 'accepted',
     node: 'b1',
+    nodes: ['b1'],
   }),
 ): Publisher & { readonly calls: PublishCall[] } {
   const calls: PublishCall[] = [];
