@@ -1,0 +1,210 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { connectAmqp } from '../../src/amqp/connect-amqp.js';
+import { type Consumer, createConsumer } from '../../src/consume/create-consumer.js';
+import { DynamoDbDedupeStore } from '../../src/consume/dynamodb-dedupe-store.js';
+import type { MessageResult, Publisher } from '../../src/publish/publisher.js';
+import { defaultTopology } from '../../src/topology/load-topology.js';
+import { drainIds, purgeEverywhere, withChannel } from '../support/amqp.js';
+import { eventually } from '../support/eventually.js';
+import { percentile, sustainedLoad } from '../support/load.js';
+import { brokerUrls, credentials } from '../support/publishing.js';
+import { freshFleetRegistry } from '../support/registry.js';
+
+// Replicated accept, from the outside: the running local fleet's HTTP API, real
+// brokers, one of them losing its disk (kill -9 and its data directory deleted).
+
+const fleet = inject('fleet');
+const local = (id: string) => {
+  const broker = fleet.brokers.find((candidate) => candidate.id === id)?.local;
+  if (!broker) throw new Error(`no local broker ${id}`);
+  return broker;
+};
+const pidOf = async (id: string) => Number.parseInt(await readFile(local(id).pidFile, 'utf8'), 10);
+
+/** Publishes through `POST /v1/publish` of the fleet with `replicas`; keeps every accepted result. */
+function httpPublisher(replicas: number) {
+  const accepted: Extract<MessageResult, { status: 'accepted' }>[] = [];
+  const publisher: Publisher = {
+    async publish(_destination, messages) {
+      const response = await fetch(`${fleet.apiUrl}/v1/publish`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ queue: 'tasks', replicas, messages }),
+      });
+      const body = (await response.json()) as { results?: MessageResult[] };
+      const results = body.results ?? [];
+      for (const result of results) if (result.status === 'accepted') accepted.push(result);
+      return results.length === messages.length
+        ? results
+        : messages.map((message) => ({
+            id: message.id ?? '',
+            status: 'failed',
+            code: 'brokers_failed',
+            error: `HTTP ${response.status}`,
+          }));
+    },
+  };
+  return { publisher, accepted };
+}
+
+/** The disk loss: the broker is stopped, its data directory deleted, then killed; its supervisor restarts it empty. */
+async function loseDisk(id: string): Promise<void> {
+  const pid = await pidOf(id);
+  process.kill(pid, 'SIGSTOP');
+  await rm(join(local(id).dir, 'mnesia'), { recursive: true, force: true });
+  process.kill(pid, 'SIGKILL');
+}
+
+/** Back, and its topology declared again (the queue exists). */
+const backWithTopology = (id: string) =>
+  eventually(
+    async () => {
+      const connection = await connectAmqp(local(id).url, { timeoutMs: 1_000 });
+      await connection.close();
+      await withChannel(local(id).url, (channel) => channel.checkQueue('tasks'));
+    },
+    { timeoutMs: 60_000 },
+  );
+
+const others = (id: string) => brokerUrls().filter((broker) => broker.id !== id);
+const emptyEverywhere = () =>
+  purgeEverywhere(
+    brokerUrls().map((broker) => broker.url),
+    'tasks',
+  );
+
+const consumers: Consumer[] = [];
+afterEach(async () => {
+  for (const consumer of consumers.splice(0)) await consumer.stop();
+});
+
+describe('replicated accept against the running fleet', () => {
+  it('strands and loses part of a replicas-1 backlog on a broker that stops and loses its disk, and nothing with replicas 2', async () => {
+    await emptyEverywhere();
+    const single = httpPublisher(1);
+    const double = httpPublisher(2);
+    for (let n = 0; n < 10; n++) {
+      const batch = (prefix: string) =>
+        Array.from({ length: 10 }, (_, i) => ({ id: `${prefix}-${n}-${i}`, body: { n, i } }));
+      await single.publisher.publish({ kind: 'queue', queue: 'tasks' }, batch('one'));
+      await double.publisher.publish({ kind: 'queue', queue: 'tasks' }, batch('two'));
+    }
+    expect(single.accepted).toHaveLength(100);
+    expect(double.accepted).toHaveLength(100);
+    for (const result of double.accepted) expect(new Set(result.nodes).size).toBe(2);
+    const onB2 = single.accepted.filter((result) => result.node === 'b2').map((r) => r.id);
+    expect(onB2.length).toBeGreaterThan(0);
+
+    // While b2 is down, what can consumers of the other brokers reach?
+    const pid = await pidOf('b2');
+    process.kill(pid, 'SIGSTOP');
+    let reachable: string[];
+    try {
+      reachable = [...(await drainIds(others('b2'), 'tasks')).values()].flat();
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const stranded = (results: readonly { id: string }[]) =>
+      results.filter((result) => !reachable.includes(result.id)).map((result) => result.id);
+    expect(stranded(double.accepted)).toEqual([]);
+    expect(stranded(single.accepted).sort()).toEqual([...onB2].sort());
+
+    // Then b2 loses its disk: its replicas-1 messages are gone for good.
+    await loseDisk('b2');
+    await backWithTopology('b2');
+    const afterLoss = [...(await drainIds(brokerUrls(), 'tasks')).values()].flat();
+    expect(afterLoss.filter((id) => onB2.includes(id))).toEqual([]);
+    console.log(
+      `b2 down: replicas 1 stranded ${stranded(single.accepted).length} of 100 (lost with its disk); replicas 2 stranded 0 of 100`,
+    );
+  });
+
+  it('fails no request under HTTP load with replicas 2 while a broker loses its disk, and dedupe consumers handle every accepted id exactly once', async () => {
+    await emptyEverywhere();
+    const { publisher, accepted } = httpPublisher(2);
+
+    const load = await sustainedLoad(publisher, {
+      durationMs: 8_000,
+      concurrency: 4,
+      batchSize: 10,
+      during: () => loseDisk('b2'),
+    });
+    await backWithTopology('b2');
+
+    expect(load.failedRequests).toBe(0);
+    expect(load.requests).toBeGreaterThan(20);
+    for (const result of accepted) expect(new Set(result.nodes).size).toBe(2);
+    const ids = new Set(load.acceptedIds);
+    expect(ids.size).toBe(load.acceptedIds.length);
+
+    const { registry, clients, tableName } = await freshFleetRegistry();
+    const handled: string[] = [];
+    for (const owner of ['consumer-a', 'consumer-b']) {
+      const consumer = createConsumer({
+        registry,
+        queue: 'tasks',
+        topology: defaultTopology,
+        credentialsFor: async () => credentials,
+        reconcileIntervalMs: 500,
+        dedupe: {
+          store: new DynamoDbDedupeStore({ client: clients.documentClient, tableName, owner }),
+        },
+        handler: async (message) => {
+          handled.push(message.id);
+        },
+      });
+      consumers.push(consumer);
+    }
+    await eventually(
+      async () => {
+        let depth = 0;
+        for (const { url } of brokerUrls())
+          depth += await withChannel(url, async (c) => (await c.checkQueue('tasks')).messageCount);
+        if (depth > 0 || handled.length < ids.size)
+          throw new Error(`${depth} messages queued, ${handled.length} of ${ids.size} handled`);
+      },
+      { timeoutMs: 60_000 },
+    );
+
+    expect(handled.filter((id) => !ids.has(id))).toEqual([]);
+    expect(handled).toHaveLength(ids.size);
+    expect(new Set(handled).size).toBe(ids.size);
+    console.log(
+      `replicas 2, disk loss under HTTP load: ${load.requests} requests, 0 failed, ${ids.size} accepted, each handled once; p99 ${percentile(load.latenciesMs, 99).toFixed(0)} ms, max ${Math.max(...load.latenciesMs).toFixed(0)} ms`,
+    );
+  });
+
+  it('fails no request and holds every request under 2 s with replicas 2 while a broker hangs (SIGSTOP) under HTTP load', async () => {
+    await emptyEverywhere();
+    const { publisher, accepted } = httpPublisher(2);
+    const pid = await pidOf('b3');
+
+    let load: Awaited<ReturnType<typeof sustainedLoad>>;
+    try {
+      load = await sustainedLoad(publisher, {
+        durationMs: 6_000,
+        concurrency: 4,
+        batchSize: 10,
+        during: async () => {
+          process.kill(pid, 'SIGSTOP');
+        },
+      });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await backWithTopology('b3');
+
+    expect(load.failedRequests).toBe(0);
+    expect(Math.max(...load.latenciesMs)).toBeLessThan(2_000);
+    for (const result of accepted) expect(new Set(result.nodes).size).toBe(2);
+    const held = await drainIds(brokerUrls(), 'tasks');
+    const copies = new Map<string, number>();
+    for (const id of [...held.values()].flat()) copies.set(id, (copies.get(id) ?? 0) + 1);
+    expect(load.acceptedIds.filter((id) => (copies.get(id) ?? 0) < 2)).toEqual([]);
+    console.log(
+      `replicas 2, SIGSTOP under HTTP load: ${load.requests} requests, 0 failed, max ${Math.max(...load.latenciesMs).toFixed(0)} ms, p99 ${percentile(load.latenciesMs, 99).toFixed(0)} ms`,
+    );
+  });
+});
