@@ -83,4 +83,32 @@ describe('functions/publish handler', () => {
     });
     expect(invalid).toMatchObject({ statusCode: 400, error: { code: 'invalid_request' } });
   });
+
+  it('takes the default replicas from WARREN_REPLICAS, and a payload\'s "replicas" over it', async () => {
+    const { registry, tableName } = await freshFleetRegistry();
+    await runProbeRound({ registry, probe, refreshAfterMs: 0 });
+    deploymentEnv(tableName);
+    vi.stubEnv(ENV.replicas, '2');
+    const { handler } = await import('../../functions/publish.js');
+
+    const byDefault = (await handler(
+      { queue: 'tasks', messages: [{ id: 'two-1', body: 1 }] },
+      {} as LambdaContext,
+    )) as { results: { nodes: string[] }[] };
+    const asked = (await handler(
+      { queue: 'tasks', replicas: 3, messages: [{ id: 'three-1', body: 1 }] },
+      {} as LambdaContext,
+    )) as { results: { nodes: string[] }[] };
+    const refused = await handler(
+      { queue: 'tasks', replicas: 4, messages: [{ body: 1 }] },
+      {} as LambdaContext,
+    );
+
+    expect(new Set(byDefault.results[0]?.nodes).size).toBe(2);
+    expect([...(asked.results[0]?.nodes ?? [])].sort()).toEqual(['b1', 'b2', 'b3']);
+    expect(refused).toMatchObject({
+      statusCode: 400,
+      error: { code: 'invalid_request', message: 'replicas: must be an integer from 1 to 3' },
+    });
+  });
 });
