@@ -1,8 +1,8 @@
 import type { Topology } from '../../src/topology/topology.js';
 import { renderCloudWatchAgentConfig } from './cloudwatch-agent-config.js';
-import { renderDefinitions } from './definitions.js';
+import { renderDefinitionFiles } from './definitions.js';
 import {
-  BROKER_DEFINITIONS_FILE,
+  BROKER_DEFINITIONS_DIR,
   BROKER_NODE_NAME,
   BROKER_TLS_DIR,
   renderRabbitmqConfig,
@@ -59,7 +59,7 @@ WantedBy=timers.target
 
 /**
  * Every file an EC2 broker needs besides its packages: the apt pins, RabbitMQ's
- * configuration (fixed node name, rabbitmq.conf, plugins, definitions), the
+ * configuration (fixed node name, rabbitmq.conf, plugins, definitions directory), the
  * certificate and credential scripts with their systemd units, the
  * rabbitmq-server drop-in and the CloudWatch agent configuration.
  *
@@ -84,7 +84,13 @@ export function brokerFiles(options: BrokerFilesOptions): BrokerFile[] {
     },
     { path: '/etc/rabbitmq/rabbitmq.conf', mode: '0644', content: renderRabbitmqConfig() },
     { path: '/etc/rabbitmq/enabled_plugins', mode: '0644', content: '[rabbitmq_management].\n' },
-    { path: BROKER_DEFINITIONS_FILE, mode: '0644', content: renderDefinitions(options.topology) },
+    ...renderDefinitionFiles(options.topology).map(
+      ({ name, content }): BrokerFile => ({
+        path: `${BROKER_DEFINITIONS_DIR}/${name}`,
+        mode: '0644',
+        content,
+      }),
+    ),
     {
       path: ISSUE_CERTIFICATE_COMMAND,
       mode: '0755',

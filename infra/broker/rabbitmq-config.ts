@@ -13,8 +13,11 @@ export const BROKER_TLS_FILES = {
  */
 export const BROKER_NODE_NAME = 'rabbit@localhost';
 
-/** The definitions file imported at boot on the EC2 broker. */
-export const BROKER_DEFINITIONS_FILE = '/etc/rabbitmq/definitions.json';
+/**
+ * The definitions directory imported at boot on the EC2 broker (see
+ * `renderDefinitionFiles`): RabbitMQ imports its files in name order.
+ */
+export const BROKER_DEFINITIONS_DIR = '/etc/rabbitmq/definitions.d';
 
 export interface TlsFiles {
   readonly caCertFile: string;
@@ -29,8 +32,8 @@ export interface RabbitmqConfigOptions {
   readonly managementPort?: number;
   /** @default BROKER_TLS_FILES */
   readonly tls?: TlsFiles;
-  /** @default BROKER_DEFINITIONS_FILE */
-  readonly definitionsFile?: string;
+  /** @default BROKER_DEFINITIONS_DIR */
+  readonly definitionsDir?: string;
   /**
    * Interface both listeners bind to; unset binds every interface (EC2, where
    * the security group is the boundary). Local test brokers pass `127.0.0.1`.
@@ -53,7 +56,7 @@ export interface RabbitmqConfigOptions {
 /**
  * rabbitmq.conf (sysctl format) for a broker that speaks AMQP only over TLS and
  * serves the management API only over HTTPS, imports its topology from a local
- * definitions file at boot, and logs to a file. Clients authenticate with
+ * definitions directory at boot, and logs to a file. Clients authenticate with
  * username and password, so client certificates are not requested.
  *
  * @example await writeFile('/etc/rabbitmq/rabbitmq.conf', renderRabbitmqConfig({ amqpsPort: 5671 }));
@@ -79,9 +82,12 @@ export function renderRabbitmqConfig(options: RabbitmqConfigOptions = {}): strin
     `management.ssl.port = ${managementPort}`,
     ...(bind === undefined ? [] : [`management.ssl.ip = ${bind}`]),
     ...tlsLines('management.ssl', tls),
+    // RabbitMQ imports before it starts its AMQP listeners, so no client sees an import under way.
     'definitions.import_backend = local_filesystem',
-    `definitions.local.path = ${options.definitionsFile ?? BROKER_DEFINITIONS_FILE}`,
-    // A reboot with an unchanged file skips the import; a changed topology is imported (additively).
+    `definitions.local.path = ${options.definitionsDir ?? BROKER_DEFINITIONS_DIR}`,
+    // A reboot with unchanged files skips the import; changed ones are imported (additively).
+    // The import's own failure does not stop the boot then: the probe queue's file, imported
+    // last, is what keeps a broker with an incomplete topology from becoming eligible.
     'definitions.skip_if_unchanged = true',
     `vm_memory_high_watermark.relative = ${memory}`,
     `disk_free_limit.relative = ${disk}`,

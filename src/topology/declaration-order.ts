@@ -1,4 +1,4 @@
-import { PROBE_QUEUE } from './probe-queue.js';
+import { splitProbeQueue } from './probe-queue.js';
 import type {
   BindingDefinition,
   ExchangeDefinition,
@@ -24,18 +24,15 @@ export type Declaration =
  * @example declarationOrder(withProbeQueue(defaultTopology)).at(-1) // { kind: 'queue', queue: { name: 'warren.probe', … } }
  */
 export function declarationOrder(topology: Topology): Declaration[] {
-  const isProbe = (queue: QueueDefinition) => queue.name === PROBE_QUEUE;
-  const toProbe = (binding: BindingDefinition) =>
-    binding.destination_type === 'queue' && binding.destination === PROBE_QUEUE;
-  const queues = (which: (queue: QueueDefinition) => boolean): Declaration[] =>
-    topology.queues.filter(which).map((queue) => ({ kind: 'queue', queue }));
-  const bindings = (which: (binding: BindingDefinition) => boolean): Declaration[] =>
-    topology.bindings.filter(which).map((binding) => ({ kind: 'binding', binding }));
+  const { beforeProbe, probe } = splitProbeQueue(topology);
+  return [...inKindOrder(beforeProbe), ...inKindOrder(probe)];
+}
+
+/** Exchanges, then queues, then the bindings between them. */
+function inKindOrder(topology: Topology): Declaration[] {
   return [
     ...topology.exchanges.map((exchange): Declaration => ({ kind: 'exchange', exchange })),
-    ...queues((queue) => !isProbe(queue)),
-    ...bindings((binding) => !toProbe(binding)),
-    ...queues(isProbe),
-    ...bindings(toProbe),
+    ...topology.queues.map((queue): Declaration => ({ kind: 'queue', queue })),
+    ...topology.bindings.map((binding): Declaration => ({ kind: 'binding', binding })),
   ];
 }

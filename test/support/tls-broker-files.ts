@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { renderDefinitions } from '../../infra/broker/definitions.js';
+import { renderDefinitionFiles } from '../../infra/broker/definitions.js';
 import {
   type RabbitmqConfigOptions,
   renderRabbitmqConfig,
@@ -11,6 +11,7 @@ import {
 } from '../../infra/broker/rabbitmq-config.js';
 import { type BrokerSpec, brokerPaths } from '../../src/fleet/broker-spec.js';
 import { defaultTopology } from '../../src/topology/load-topology.js';
+import type { Topology } from '../../src/topology/topology.js';
 
 const run = promisify(execFile);
 
@@ -30,7 +31,7 @@ export function tlsBrokerConfigOptions(spec: BrokerSpec): RabbitmqConfigOptions 
     amqpsPort: spec.amqpPort,
     managementPort: spec.managementPort,
     tls: tlsBrokerFiles(spec.dir),
-    definitionsFile: join(spec.dir, 'definitions.json'),
+    definitionsDir: join(spec.dir, 'definitions.d'),
     bindAddress: '127.0.0.1',
     // A disk alarm would block publishers: test machines have less disk than 1.5 x their RAM.
     diskFreeLimitRelative: 0.1,
@@ -38,17 +39,24 @@ export function tlsBrokerConfigOptions(spec: BrokerSpec): RabbitmqConfigOptions 
 }
 
 /**
- * Writes the node's directories, TLS files, rabbitmq.conf, definitions (the
- * default topology) and enabled plugins.
+ * Writes the node's directories, TLS files, rabbitmq.conf, definitions
+ * directory (`topology`, by default the default topology) and enabled plugins.
  */
-export async function writeTlsBrokerFiles(spec: BrokerSpec): Promise<TlsFiles> {
+export async function writeTlsBrokerFiles(
+  spec: BrokerSpec,
+  topology: Topology = defaultTopology,
+): Promise<TlsFiles> {
   const paths = brokerPaths(spec.dir);
-  await Promise.all(
-    [paths.home, paths.mnesiaBase, paths.logBase].map((path) => mkdir(path, { recursive: true })),
-  );
   const options = tlsBrokerConfigOptions(spec);
+  const definitionsDir = options.definitionsDir ?? '';
+  await Promise.all(
+    [paths.home, paths.mnesiaBase, paths.logBase, definitionsDir].map((path) =>
+      mkdir(path, { recursive: true }),
+    ),
+  );
   const tls = await issueTestCertificates(tlsBrokerFiles(spec.dir));
-  await writeFile(options.definitionsFile ?? '', renderDefinitions(defaultTopology));
+  for (const file of renderDefinitionFiles(topology))
+    await writeFile(join(definitionsDir, file.name), file.content);
   await writeFile(paths.config, renderRabbitmqConfig(options));
   await writeFile(paths.enabledPlugins, '[rabbitmq_management].\n');
   return tls;

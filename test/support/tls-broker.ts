@@ -16,6 +16,7 @@ import { type BrokerSpec, brokerPaths, nodeNameFor } from '../../src/fleet/broke
 import { findFreePorts } from '../../src/fleet/free-ports.js';
 import { locateRabbitMq, type RabbitMqInstall } from '../../src/fleet/rabbitmq-install.js';
 import { rabbitmqctl } from '../../src/fleet/rabbitmqctl.js';
+import type { Topology } from '../../src/topology/topology.js';
 import { writeTlsBrokerFiles } from './tls-broker-files.js';
 
 /** A real RabbitMQ node configured as an EC2 broker is: AMQPS and management HTTPS only. */
@@ -41,13 +42,14 @@ const STOP_GRACE_MS = 20_000;
 
 /**
  * Starts one local RabbitMQ node with the rabbitmq.conf and definitions an EC2
- * broker gets (`renderRabbitmqConfig`, `renderDefinitions`), TLS files issued by
+ * broker gets (`renderRabbitmqConfig`, `renderDefinitionFiles` of `topology`,
+ * by default the default topology), TLS files issued by
  * a throwaway CA, bound to loopback on free ports. Resolves once it accepts an
  * AMQPS handshake; a failed start rejects with the node's last log lines.
  *
  * @example const broker = await startTlsBroker(); await connect(`${broker.amqpsUrl}`, { ca: [broker.caCertPem] });
  */
-export async function startTlsBroker(): Promise<TlsBroker> {
+export async function startTlsBroker(topology?: Topology): Promise<TlsBroker> {
   const install = locateRabbitMq(process.env);
   const dir = await mkdtemp(join(tmpdir(), 'warren-tls-broker-'));
   try {
@@ -64,7 +66,7 @@ export async function startTlsBroker(): Promise<TlsBroker> {
       distPort,
       managementPort,
     };
-    const tls = await writeTlsBrokerFiles(spec);
+    const tls = await writeTlsBrokerFiles(spec, topology);
     const broker = launchBroker(spec, install);
     const ctl = (args: readonly string[]) =>
       rabbitmqctl(install, { nodeName: spec.nodeName, home: brokerPaths(dir).home }, args);

@@ -16,7 +16,7 @@ import {
   SAMPLE_BOOT_OPTIONS,
 } from '../../../infra/broker/broker-shell-scripts.js';
 import { renderCloudWatchAgentConfig } from '../../../infra/broker/cloudwatch-agent-config.js';
-import { renderDefinitions } from '../../../infra/broker/definitions.js';
+import { renderDefinitionFiles } from '../../../infra/broker/definitions.js';
 import { renderRabbitmqConfig } from '../../../infra/broker/rabbitmq-config.js';
 import { defaultTopology } from '../../../src/topology/load-topology.js';
 
@@ -104,7 +104,8 @@ describe('renderBootScript', () => {
   it('writes exactly the rendered rabbitmq.conf, definitions and agent config, expanding nothing', async () => {
     const files = await writtenFiles(script, join(dir, 'root'));
     expect(files.get('/etc/rabbitmq/rabbitmq.conf')).toBe(renderRabbitmqConfig());
-    expect(files.get('/etc/rabbitmq/definitions.json')).toBe(renderDefinitions(defaultTopology));
+    for (const { name, content } of renderDefinitionFiles(defaultTopology))
+      expect(files.get(`/etc/rabbitmq/definitions.d/${name}`)).toBe(content);
     expect(files.get('/etc/warren/cloudwatch-agent.json')).toBe(
       renderCloudWatchAgentConfig({ logGroupName: options.logGroupName }),
     );

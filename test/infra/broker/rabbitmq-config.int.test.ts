@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerFiles, SYNC_CREDENTIALS_COMMAND } from '../../../infra/broker/broker-files.js';
-import { renderDefinitions } from '../../../infra/broker/definitions.js';
+import { renderDefinitionFiles } from '../../../infra/broker/definitions.js';
 import { renderRabbitmqConfig } from '../../../infra/broker/rabbitmq-config.js';
 import { brokerPaths } from '../../../src/fleet/broker-spec.js';
 import { locateRabbitMq } from '../../../src/fleet/rabbitmq-install.js';
@@ -62,20 +62,19 @@ async function canConnect(url: string, options: Record<string, unknown>): Promis
 }
 
 describe('an EC2 broker configuration on a real RabbitMQ node', () => {
-  it('boots with the rendered rabbitmq.conf and definitions file', async () => {
+  it('boots with the rendered rabbitmq.conf and definitions directory', async () => {
     const expected = renderRabbitmqConfig({
       amqpsPort: Number(new URL(broker.amqpsUrl).port),
       managementPort: Number(new URL(broker.managementUrl).port),
       tls: tlsBrokerFiles(broker.dir),
-      definitionsFile: join(broker.dir, 'definitions.json'),
+      definitionsDir: join(broker.dir, 'definitions.d'),
       bindAddress: '127.0.0.1',
       diskFreeLimitRelative: 0.1,
     });
     const configFile = brokerPaths(broker.dir).config;
     expect(await readFile(configFile, 'utf8')).toBe(expected);
-    expect(await readFile(join(broker.dir, 'definitions.json'), 'utf8')).toBe(
-      renderDefinitions(defaultTopology),
-    );
+    for (const { name, content } of renderDefinitionFiles(defaultTopology))
+      expect(await readFile(join(broker.dir, 'definitions.d', name), 'utf8')).toBe(content);
     const status = JSON.parse(await broker.rabbitmqctl(['-q', 'status', '--formatter', 'json']));
     expect(status.config_files).toEqual([configFile]);
     expect(status.vm_memory_high_watermark_setting).toEqual({ relative: 0.6 });
@@ -100,7 +99,7 @@ describe('an EC2 broker configuration on a real RabbitMQ node', () => {
     await expect(canConnect(amqpsUrl(), {})).rejects.toThrow(/certificate/i);
   });
 
-  it('has the topology queues, probe queue included, imported at boot from the definitions file', async () => {
+  it('has the topology queues, probe queue included, imported at boot from the definitions directory', async () => {
     const connection = await connect(amqpsUrl(), { ca: [broker.caCertPem] });
     connection.on('error', () => undefined);
     try {
