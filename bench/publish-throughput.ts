@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/publish-throughput.ts [--path library|http|both] [--reps 7]
  *     [--messages 20000] [--batch 100] [--in-flight 4] [--latency-samples 1000]
- *     [--fleet child|in-process]
+ *     [--fleet child|in-process] [--replicas 1,2]
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import {
   LATENCY_SAMPLES,
   MESSAGES,
   PATH,
+  REPLICAS,
   REPS,
   values,
   WARMUP_MESSAGES,
@@ -79,8 +80,11 @@ async function main(): Promise<void> {
 
     const raw = rawVariant(brokers);
     const variants: Variant[] = [raw];
-    if (PATH !== 'http') variants.push(libraryVariant(publisher));
-    if (PATH !== 'library') variants.push(httpVariant(fleet.apiUrl));
+    for (const replicas of REPLICAS) {
+      if (replicas > 1) variants.push(rawVariant(brokers, replicas));
+      if (PATH !== 'http') variants.push(libraryVariant(publisher, replicas));
+      if (PATH !== 'library') variants.push(httpVariant(fleet.apiUrl, replicas));
+    }
     const probes: LatencyProbe[] = [...variants];
     if (PATH !== 'library') probes.push(httpFloorProbe(fleet.apiUrl));
 

@@ -1,5 +1,6 @@
 /** `bench/publish-throughput.ts`'s flags and fixed settings, read once from the command line. */
 import { parseArgs } from 'node:util';
+import { isReplicaCount } from '../../src/core/replicas.js';
 import type { Destination } from '../../src/publish/publisher.js';
 import { integerFlag } from '../support/integer-flag.js';
 
@@ -12,6 +13,7 @@ export const { values } = parseArgs({
     'in-flight': { type: 'string' },
     'latency-samples': { type: 'string' },
     fleet: { type: 'string' },
+    replicas: { type: 'string' },
     'fleet-host': { type: 'string' }, // internal: this file, forked, runs the fleet
   },
 });
@@ -29,6 +31,13 @@ export const MESSAGES = integer('messages', 20_000, 100, 200_000);
 export const BATCH = integer('batch', 100, 1, 500);
 export const IN_FLIGHT = integer('in-flight', 4, 1, 32);
 export const LATENCY_SAMPLES = integer('latency-samples', 1_000, 10, 20_000);
+/** The replicas warren's variants publish with, each a variant of its own: `--replicas 1,2`. */
+export const REPLICAS = (values.replicas ?? '1,2').split(',').map((part) => {
+  const replicas = Number(part);
+  if (!isReplicaCount(replicas))
+    throw new Error(`--replicas: 1 to 3, comma-separated, not ${part}`);
+  return replicas;
+});
 
 export const QUEUE = 'tasks';
 export const DESTINATION: Destination = { kind: 'queue', queue: QUEUE };

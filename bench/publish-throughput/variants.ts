@@ -13,39 +13,52 @@ export interface LatencyProbe {
 }
 
 export interface Variant extends LatencyProbe {
+  /** Copies of each message the brokers hold once it is accepted (the publish's replicas). */
+  readonly copies: number;
   /** Publishes messages [index * BATCH, + size), counting them by broker; resolves with how many were accepted. */
   batch(tag: string, index: number, size: number, brokers: Map<string, number>): Promise<number>;
 }
 
-/** Raw amqplib: message i goes to broker i mod 3; each batch is published, then waits for its channels' confirms. */
-export function rawVariant(brokers: RawBroker[]): Variant {
+/**
+ * Raw amqplib: message i goes to broker i mod 3 (with `copies` 2, also to the
+ * next broker: the floor of what a second confirm costs); each batch is
+ * published, then waits for its channels' confirms.
+ */
+export function rawVariant(brokers: RawBroker[], copies = 1): Variant {
+  const targets = (i: number) =>
+    Array.from({ length: copies }, (_, c) => brokers[(i + c) % brokers.length] as RawBroker);
   return {
-    name: 'raw amqplib',
+    name: `raw amqplib${replicasSuffix(copies)}`,
+    copies,
     async batch(tag, index, size, counts) {
       const used = new Set<ConfirmChannel>();
       for (let i = 0; i < size; i++) {
-        const { id, channel } = brokers[(index * BATCH + i) % brokers.length] as RawBroker;
-        channel.sendToQueue(QUEUE, PAYLOAD, {
-          persistent: true,
-          mandatory: true,
-          messageId: `${tag}-${index}-${i}`,
-        });
-        used.add(channel);
-        tally(counts, id);
+        for (const { id, channel } of targets(index * BATCH + i)) {
+          channel.sendToQueue(QUEUE, PAYLOAD, {
+            persistent: true,
+            mandatory: true,
+            messageId: `${tag}-${index}-${i}`,
+          });
+          used.add(channel);
+          tally(counts, id);
+        }
       }
       await Promise.all([...used].map((channel) => channel.waitForConfirms()));
       return size;
     },
-    single(tag, seq) {
-      const broker = brokers[seq % brokers.length] as RawBroker;
-      return new Promise((resolve, reject) => {
-        broker.channel.sendToQueue(
-          QUEUE,
-          PAYLOAD,
-          { persistent: true, mandatory: true, messageId: `${tag}-${seq}` },
-          (error) => (error ? reject(new Error('nacked')) : resolve(broker.id)),
-        );
-      });
+    async single(tag, seq) {
+      const confirmed = targets(seq).map(
+        (broker) =>
+          new Promise<string>((resolve, reject) => {
+            broker.channel.sendToQueue(
+              QUEUE,
+              PAYLOAD,
+              { persistent: true, mandatory: true, messageId: `${tag}-${seq}` },
+              (error) => (error ? reject(new Error('nacked')) : resolve(broker.id)),
+            );
+          }),
+      );
+      return (await Promise.all(confirmed))[0] as string;
     },
   };
 }
@@ -53,18 +66,35 @@ export function rawVariant(brokers: RawBroker[]): Variant {
 const nodeOf = (result: MessageResult | undefined) =>
   result?.status === 'accepted' ? result.node : `failed: ${result?.error}`;
 
+/** Counts each copy of each result by the broker holding it; returns how many were accepted. */
+function tallyCopies(results: readonly MessageResult[], counts: Map<string, number>): number {
+  let accepted = 0;
+  for (const result of results) {
+    if (result.status !== 'accepted') {
+      tally(counts, nodeOf(result));
+      continue;
+    }
+    accepted += 1;
+    for (const node of result.nodes) tally(counts, node);
+  }
+  return accepted;
+}
+
+/** ` r2` for replicas 2: variants of one path differ by it. */
+export const replicasSuffix = (replicas: number) => (replicas === 1 ? '' : ` r${replicas}`);
+
 /** warren in process: `publish()` of `{ body }` messages (ids generated), the batch split over the brokers. */
-export function libraryVariant(publisher: Publisher): Variant {
+export function libraryVariant(publisher: Publisher, replicas = 1): Variant {
+  const options = { replicas };
   return {
-    name: 'warren publish()',
+    name: `warren publish()${replicasSuffix(replicas)}`,
+    copies: replicas,
     async batch(_tag, _index, size, counts) {
       const messages = Array.from({ length: size }, () => ({ body: BODY }));
-      const results = await publisher.publish(DESTINATION, messages);
-      for (const result of results) tally(counts, nodeOf(result));
-      return results.filter((result) => result.status === 'accepted').length;
+      return tallyCopies(await publisher.publish(DESTINATION, messages, options), counts);
     },
     async single() {
-      const [result] = await publisher.publish(DESTINATION, [{ body: BODY }]);
+      const [result] = await publisher.publish(DESTINATION, [{ body: BODY }], options);
       return nodeOf(result);
     },
   };
@@ -96,26 +126,26 @@ export function httpFloorProbe(apiUrl: string): LatencyProbe {
   };
 }
 
-/** warren over HTTP: `POST /v1/publish` with `{ queue, messages: [{ id, body }] }`, keep-alive `fetch`. */
-export function httpVariant(apiUrl: string): Variant {
+/** warren over HTTP: `POST /v1/publish` with `{ queue, messages: [{ id, body }] }` (and `replicas` above 1), keep-alive `fetch`. */
+export function httpVariant(apiUrl: string, replicas = 1): Variant {
   const url = `${apiUrl}/v1/publish`;
   const post = async (messages: { id: string; body: unknown }[]) => {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ queue: QUEUE, messages }),
+      body: JSON.stringify({ queue: QUEUE, messages, ...(replicas > 1 && { replicas }) }),
     });
     const json = (await response.json()) as WireResults;
     return json.results ?? [];
   };
   return {
-    name: 'warren HTTP',
+    name: `warren HTTP${replicasSuffix(replicas)}`,
+    copies: replicas,
     async batch(tag, index, size, counts) {
       const results = await post(
         Array.from({ length: size }, (_, i) => ({ id: `${tag}-${index}-${i}`, body: BODY })),
       );
-      for (const result of results) tally(counts, nodeOf(result));
-      return results.filter((result) => result.status === 'accepted').length;
+      return tallyCopies(results, counts);
     },
     async single(tag, seq) {
       const [result] = await post([{ id: `${tag}-${seq}`, body: BODY }]);

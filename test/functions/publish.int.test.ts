@@ -94,11 +94,11 @@ describe('functions/publish handler', () => {
     const byDefault = (await handler(
       { queue: 'tasks', messages: [{ id: 'two-1', body: 1 }] },
       {} as LambdaContext,
-    )) as { results: { nodes: string[] }[] };
+    )) as { results: { nodes?: readonly string[] }[] };
     const asked = (await handler(
       { queue: 'tasks', replicas: 3, messages: [{ id: 'three-1', body: 1 }] },
       {} as LambdaContext,
-    )) as { results: { nodes: string[] }[] };
+    )) as { results: { nodes?: readonly string[] }[] };
     const refused = await handler(
       { queue: 'tasks', replicas: 4, messages: [{ body: 1 }] },
       {} as LambdaContext,

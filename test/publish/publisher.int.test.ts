@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { connectAmqp } from '../../src/amqp/connect-amqp.js';
 import { createDynamoDbClients } from '../../src/dynamodb/dynamodb-client.js';
 import { findFreePorts } from '../../src/fleet/free-ports.js';
@@ -10,18 +9,13 @@ import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-regis
 import type { HealthRegistry } from '../../src/registry/health-registry.js';
 import { drainIds, purgeEverywhere } from '../support/amqp.js';
 import { eventually } from '../support/eventually.js';
-import { type LoadResult, percentile, sustainedLoad } from '../support/load.js';
+import { brokerPid, localBroker, withHungBroker } from '../support/fleet-brokers.js';
+import { percentile, sustainedLoad } from '../support/load.js';
 import { brokerUrls, probe, publisherOver, publishingSetup } from '../support/publishing.js';
 import { deadFleetRegistry, freshFleetRegistry } from '../support/registry.js';
 
-const fleet = inject('fleet');
 const tasks = { kind: 'queue', queue: 'tasks' } as const;
-const local = (id: string) => {
-  const broker = fleet.brokers.find((candidate) => candidate.id === id)?.local;
-  if (!broker) throw new Error(`no local broker ${id}`);
-  return broker;
-};
-const pidOf = async (id: string) => Number.parseInt(await readFile(local(id).pidFile, 'utf8'), 10);
+const local = localBroker;
 const acceptsAmqp = (url: string) =>
   eventually(async () => (await connectAmqp(url, { timeoutMs: 1_000 })).close(), {
     timeoutMs: 45_000,
@@ -194,7 +188,7 @@ describe('the publisher against real brokers', () => {
       concurrency: 4,
       batchSize: 10,
       during: async () => {
-        process.kill(await pidOf('b2'), 'SIGKILL');
+        process.kill(await brokerPid('b2'), 'SIGKILL');
       },
     });
     await acceptsAmqp(local('b2').url);
@@ -215,21 +209,14 @@ describe('the publisher against real brokers', () => {
     );
     const setup = await publishingSetup({ proberIntervalMs: 500 });
     cleanups.push(setup.close);
-    const pid = await pidOf('b3');
-
-    let load: LoadResult;
-    try {
-      load = await sustainedLoad(setup.publisher, {
+    const load = await withHungBroker('b3', (hang) =>
+      sustainedLoad(setup.publisher, {
         durationMs: 6_000,
         concurrency: 4,
         batchSize: 10,
-        during: async () => {
-          process.kill(pid, 'SIGSTOP');
-        },
-      });
-    } finally {
-      process.kill(pid, 'SIGCONT');
-    }
+        during: async () => hang(),
+      }),
+    );
     await acceptsAmqp(local('b3').url);
 
     expect(load.failedRequests).toBe(0);

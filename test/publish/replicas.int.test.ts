@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { connectAmqp } from '../../src/amqp/connect-amqp.js';
@@ -8,6 +8,7 @@ import type { MessageResult, Publisher } from '../../src/publish/publisher.js';
 import { defaultTopology } from '../../src/topology/load-topology.js';
 import { drainIds, purgeEverywhere, withChannel } from '../support/amqp.js';
 import { eventually } from '../support/eventually.js';
+import { brokerPid, localBroker, withHungBroker } from '../support/fleet-brokers.js';
 import { percentile, sustainedLoad } from '../support/load.js';
 import { brokerUrls, credentials } from '../support/publishing.js';
 import { freshFleetRegistry } from '../support/registry.js';
@@ -16,12 +17,7 @@ import { freshFleetRegistry } from '../support/registry.js';
 // brokers, one of them losing its disk (kill -9 and its data directory deleted).
 
 const fleet = inject('fleet');
-const local = (id: string) => {
-  const broker = fleet.brokers.find((candidate) => candidate.id === id)?.local;
-  if (!broker) throw new Error(`no local broker ${id}`);
-  return broker;
-};
-const pidOf = async (id: string) => Number.parseInt(await readFile(local(id).pidFile, 'utf8'), 10);
+const local = localBroker;
 
 /** Publishes through `POST /v1/publish` of the fleet with `replicas`; keeps every accepted result. */
 function httpPublisher(replicas: number) {
@@ -51,7 +47,7 @@ function httpPublisher(replicas: number) {
 
 /** The disk loss: the broker is stopped, its data directory deleted, then killed; its supervisor restarts it empty. */
 async function loseDisk(id: string): Promise<void> {
-  const pid = await pidOf(id);
+  const pid = await brokerPid(id);
   process.kill(pid, 'SIGSTOP');
   await rm(join(local(id).dir, 'mnesia'), { recursive: true, force: true });
   process.kill(pid, 'SIGKILL');
@@ -98,14 +94,10 @@ describe('replicated accept against the running fleet', () => {
     expect(onB2.length).toBeGreaterThan(0);
 
     // While b2 is down, what can consumers of the other brokers reach?
-    const pid = await pidOf('b2');
-    process.kill(pid, 'SIGSTOP');
-    let reachable: string[];
-    try {
-      reachable = [...(await drainIds(others('b2'), 'tasks')).values()].flat();
-    } finally {
-      process.kill(pid, 'SIGCONT');
-    }
+    const reachable = await withHungBroker('b2', async (hang) => {
+      hang();
+      return [...(await drainIds(others('b2'), 'tasks')).values()].flat();
+    });
     const stranded = (results: readonly { id: string }[]) =>
       results.filter((result) => !reachable.includes(result.id)).map((result) => result.id);
     expect(stranded(double.accepted)).toEqual([]);
@@ -179,21 +171,14 @@ describe('replicated accept against the running fleet', () => {
   it('fails no request and holds every request under 2 s with replicas 2 while a broker hangs (SIGSTOP) under HTTP load', async () => {
     await emptyEverywhere();
     const { publisher, accepted } = httpPublisher(2);
-    const pid = await pidOf('b3');
-
-    let load: Awaited<ReturnType<typeof sustainedLoad>>;
-    try {
-      load = await sustainedLoad(publisher, {
+    const load = await withHungBroker('b3', (hang) =>
+      sustainedLoad(publisher, {
         durationMs: 6_000,
         concurrency: 4,
         batchSize: 10,
-        during: async () => {
-          process.kill(pid, 'SIGSTOP');
-        },
-      });
-    } finally {
-      process.kill(pid, 'SIGCONT');
-    }
+        during: async () => hang(),
+      }),
+    );
     await backWithTopology('b3');
 
     expect(load.failedRequests).toBe(0);
