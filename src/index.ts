@@ -36,6 +36,7 @@ export {
   type Consumer,
   type ConsumerEvent,
   type ConsumerOptions,
+  type ConsumerStats,
   createConsumer,
   type DedupeOptions,
 } from './consume/create-consumer.js';

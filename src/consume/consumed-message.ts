@@ -1,4 +1,5 @@
 import type { ConsumeMessage } from 'amqplib';
+import { replicasOf } from '../core/replicas.js';
 
 /** Header in which warren counts how often a message was handed back after its handler failed. */
 export const REDELIVERIES_HEADER = 'x-warren-redeliveries';
@@ -7,8 +8,14 @@ export const REDELIVERIES_HEADER = 'x-warren-redeliveries';
 export interface ConsumedMessage {
   /** The AMQP `messageId`: stable across retries, the key to de-duplicate on. */
   readonly id: string;
-  /** False when the message had no `messageId` and `id` was made up from the delivery (not stable). */
+  /** False when the message had no (or an empty) `messageId` and `id` was made up from the delivery (not stable). */
   readonly hasMessageId: boolean;
+  /**
+   * How many brokers hold a copy of it (`x-warren-replicas`), 1 to 3: a
+   * consumer attached to every broker meets it up to that many times, all
+   * with the same `id`. 1 when the header is absent or not a count.
+   */
+  readonly replicas: number;
   /** The broker it came from. */
   readonly node: string;
   /** Parsed JSON for `application/json` messages, else the text. */
@@ -49,14 +56,17 @@ export function decodeMessage(node: string, delivery: ConsumeMessage): DecodedDe
   const headers = (properties.headers ?? {}) as Record<string, unknown>;
   const redeliveries = Number(headers[REDELIVERIES_HEADER] ?? 0);
   const publishedAt = secondsToIso(properties.timestamp);
+  // An empty messageId names nothing: it cannot tell two messages apart, nor be a dedupe key.
+  const messageId =
+    typeof properties.messageId === 'string' && properties.messageId !== ''
+      ? properties.messageId
+      : undefined;
   return {
     kind: 'message',
     message: {
-      id:
-        typeof properties.messageId === 'string'
-          ? properties.messageId
-          : `${node}:${fields.deliveryTag}`,
-      hasMessageId: typeof properties.messageId === 'string',
+      id: messageId ?? `${node}:${fields.deliveryTag}`,
+      hasMessageId: messageId !== undefined,
+      replicas: replicasOf(headers),
       node,
       body: body.value,
       headers,

@@ -4,9 +4,17 @@ import type { HealthRegistry } from '../registry/health-registry.js';
 import type { Topology } from '../topology/topology.js';
 import { type Attachment, attach } from './broker-attachment.js';
 import type { ConsumedMessage } from './consumed-message.js';
+import type { ConsumerEvent } from './consumer-event.js';
 import { deadLetterTargetOf } from './dead-letter-target.js';
-import type { DedupeStore } from './dedupe-store.js';
+import {
+  type ConsumerStats,
+  createMessageProcessor,
+  type DedupeOptions,
+} from './message-processor.js';
 import { QueueNotFoundError } from './queue-not-found-error.js';
+
+export type { ConsumerEvent } from './consumer-event.js';
+export type { ConsumerStats, DedupeOptions } from './message-processor.js';
 
 /** Where one broker's attachment is, in the manner of nats.js connection status. */
 export type AttachmentState =
@@ -18,34 +26,6 @@ export type AttachmentState =
       readonly retryAt: number;
       readonly reason: string;
     };
-
-export type ConsumerEvent =
-  | { readonly type: 'attached'; readonly node: string }
-  | { readonly type: 'lost'; readonly node: string; readonly reason: string }
-  | {
-      readonly type: 'retrying';
-      readonly node: string;
-      readonly delayMs: number;
-      readonly reason: string;
-    }
-  /** The broker has no such queue (404 on consume): retried with back-off, it may be declared later. */
-  | { readonly type: 'queue-missing'; readonly node: string; readonly queue: string }
-  /** A message that failed `redeliveryLimit` times or cannot be decoded went to the dead-letter exchange. */
-  | {
-      readonly type: 'dead-lettered';
-      readonly node: string;
-      readonly messageId?: string;
-      readonly reason: string;
-    }
-  /** Such a message could not be dead-lettered; it went back to the queue, to be tried again. */
-  | {
-      readonly type: 'dead-letter-failed';
-      readonly node: string;
-      readonly messageId?: string;
-      readonly reason: string;
-      readonly failure: string;
-    }
-  | { readonly type: 'detached'; readonly node: string };
 
 export interface ConsumerOptions {
   readonly registry: Pick<HealthRegistry, 'listNodes'>;
@@ -75,23 +55,20 @@ export interface ConsumerOptions {
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   readonly onEvent?: (event: ConsumerEvent) => void;
   readonly random?: () => number;
-  /** Process each `messageId` effectively once, across brokers and consumers. */
+  /**
+   * Process each `messageId` effectively once, across brokers and consumers:
+   * the copies of a replicated message, and duplicates from publish retries.
+   * Without it a replicated message is processed once per copy, and each
+   * such delivery emits `replicated-without-dedupe`.
+   */
   readonly dedupe?: DedupeOptions;
-}
-
-export interface DedupeOptions {
-  readonly store: DedupeStore;
-  /** Separates one consumer group's records from another's. Default: the queue name. */
-  readonly scope?: string;
-  /** How long a claim holds while its handler runs. Default 60 000 ms. */
-  readonly leaseMs?: number;
-  /** How long a processed id is remembered. Default 24 h. */
-  readonly retainMs?: number;
 }
 
 export interface Consumer {
   /** Each broker this consumer is attached to or trying to reach. */
   status(): ReadonlyMap<string, AttachmentState>;
+  /** Counters since it started: duplicates skipped, replicated messages without de-duplication, dedupe store failures. */
+  stats(): ConsumerStats;
   /** Stops taking messages, finishes in-flight handlers, closes every connection. */
   stop(): Promise<void>;
 }
@@ -115,7 +92,8 @@ interface Slot {
  * stormed. A broker without the queue emits `queue-missing` and is retried the same way.
  *
  * Throws QueueNotInTopologyError when the topology does not declare `queue`,
- * NoDeadLetterExchangeError when it gives the queue nowhere to dead-letter.
+ * NoDeadLetterExchangeError when it gives the queue nowhere to dead-letter,
+ * RangeError for a dedupe lease or retention that is not a positive number of ms.
  *
  * @example
  * const consumer = createConsumer({ registry, queue: 'tasks', topology: defaultTopology, credentialsFor: async () => creds, handler: async (m) => work(m.body) });
@@ -132,27 +110,12 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   let reconcileTimer: NodeJS.Timeout | undefined;
   let reconciling: Promise<void> = Promise.resolve();
 
-  const handleOnce = async (message: ConsumedMessage): Promise<'ack' | 'hold' | 'requeue'> => {
-    const run = async () => ((await options.handler(message)) === 'hold' ? 'hold' : 'ack');
-    const { dedupe } = options;
-    // Ids made up from a delivery tag are not stable: such messages are processed, not de-duplicated.
-    if (!dedupe || !message.hasMessageId) return run();
-    const key = { scope: dedupe.scope ?? options.queue, messageId: message.id };
-    const outcome = await dedupe.store.claim(key, new Date(), dedupe.leaseMs ?? 60_000);
-    if (outcome === 'done') return 'ack';
-    if (outcome === 'in-progress') return 'requeue';
-    let verdict: 'ack' | 'hold';
-    try {
-      verdict = await run();
-    } catch (error) {
-      await dedupe.store.release(key).catch(() => undefined);
-      throw error;
-    }
-    if (verdict === 'ack')
-      await dedupe.store.complete(key, new Date(), dedupe.retainMs ?? 86_400_000);
-    else await dedupe.store.release(key);
-    return verdict;
-  };
+  const processor = createMessageProcessor({
+    queue: options.queue,
+    handler: options.handler,
+    ...(options.dedupe !== undefined && { dedupe: options.dedupe }),
+    emit,
+  });
 
   const connect = async (slot: Slot) => {
     slot.state = { state: 'connecting' };
@@ -167,7 +130,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         redeliveryLimit: options.redeliveryLimit ?? 5,
         connectTimeoutMs: 2_000,
         ...(options.caCertPem !== undefined && { caCertPem: options.caCertPem }),
-        handle: (message) => handleOnce(message),
+        handle: (message) => processor.handle(message),
         onLost: (reason) => {
           slot.attachment = undefined;
           emit({ type: 'lost', node: slot.node.id, reason });
@@ -261,6 +224,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
 
   return {
     status: () => new Map([...slots].map(([id, slot]) => [id, slot.state])),
+    stats: () => processor.stats(),
     async stop() {
       stopped = true;
       clearTimeout(reconcileTimer);

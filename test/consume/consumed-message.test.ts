@@ -82,4 +82,33 @@ describe('decodeMessage', () => {
       message: { id: 'b3:7', hasMessageId: false },
     });
   });
+
+  it('makes up an id for an empty messageId too: it names no message and cannot be a dedupe key', () => {
+    const decoded = decodeMessage('b1', json('{}', { messageId: '' }));
+
+    expect(decoded).toMatchObject({
+      kind: 'message',
+      message: { id: 'b1:7', hasMessageId: false },
+    });
+  });
+
+  it.each([
+    ['no header (a foreign client)', undefined, 1],
+    ['2', 2, 2],
+    ['3', 3, 3],
+    ['1', 1, 1],
+    ['"2" (a string)', '2', 2],
+    ['"abc"', 'abc', 1],
+    ['7 (more than 3)', 7, 1],
+    ['0', 0, 1],
+    ['-1', -1, 1],
+    ['2.5', 2.5, 1],
+    ['true', true, 1],
+    ['a byte array', Buffer.from('2'), 1],
+  ])('reads x-warren-replicas %s as %d copies', (_, value, replicas) => {
+    const headers = value === undefined ? {} : { 'x-warren-replicas': value };
+    const decoded = decodeMessage('b1', json('{}', { headers }));
+
+    expect(decoded).toMatchObject({ kind: 'message', message: { replicas } });
+  });
 });
