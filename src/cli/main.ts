@@ -41,7 +41,7 @@ export async function main(
       case 'nodes':
         return await runNodes(args, out);
       case 'consume':
-        return await runConsume(args, out);
+        return await runConsume(args, out, process.env, err);
       case '--version':
       case '-v':
         out(version());

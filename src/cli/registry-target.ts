@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, readConfig } from '../config.js';
 import { createDynamoDbClients } from '../dynamodb/dynamodb-client.js';
 import { isAlive, readFleetState } from '../fleet/fleet-state.js';
@@ -74,6 +75,9 @@ function isHttpUrl(input: string): boolean {
 export interface RegistryTarget {
   readonly registry: HealthRegistry;
   readonly probeIntervalMs: number;
+  /** The registry's table and client, for what shares the table (the dedupe store). */
+  readonly tableName: string;
+  readonly documentClient: DynamoDBDocumentClient;
   /** Releases the client's sockets, so a CLI run ends as soon as its work is done. */
   close(): void;
 }
@@ -164,6 +168,8 @@ function connect(
   return {
     registry: new DynamoDbHealthRegistry({ client: clients.documentClient, tableName }),
     probeIntervalMs,
+    tableName,
+    documentClient: clients.documentClient,
     close: () => clients.client.destroy(),
   };
 }

@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +7,9 @@ import { findFreePorts } from '../../src/fleet/free-ports.js';
 import { defaultTopology } from '../../src/topology/load-topology.js';
 import { eventually } from '../support/eventually.js';
 import { freshFleetRegistry, freshRegistry } from '../support/registry.js';
+import { consume, tableArgs } from './consume-subprocess.js';
 
 const fleet = inject('fleet');
-const repoRoot = join(import.meta.dirname, '../..');
 let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'warren-consume-'));
@@ -19,47 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-interface Run {
-  readonly child: ChildProcess;
-  readonly startedAt: number;
-  output(): string;
-  /** Exit code (or signal) and how long the process ran. */
-  readonly exited: Promise<{ code: number | null; signal: string | null; ms: number }>;
-}
-
-/** `warren consume …` as a user runs it, against a registry table in the run's dynalite. */
-function consume(args: readonly string[]): Run {
-  const startedAt = Date.now();
-  const child = spawn('node', ['bin/warren.js', 'consume', ...args], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      WARREN_AMQP_USERNAME: 'guest',
-      WARREN_AMQP_PASSWORD: 'guest',
-    },
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, 'exit').then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as string | null,
-    ms: Date.now() - startedAt,
-  }));
-  return { child, startedAt, output: () => output, exited };
-}
-
-const tableArgs = (tableName: string) => [
-  '--table',
-  tableName,
-  '--endpoint',
-  fleet.registry.endpoint,
-];
 
 describe('warren consume when it cannot consume', () => {
   it('exits non-zero within seconds, naming the queue and the broker, when the brokers do not have the queue', async () => {

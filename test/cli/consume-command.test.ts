@@ -7,9 +7,15 @@ describe('parseConsumeArgs', () => {
     expect(parseConsumeArgs(['tasks'])).toEqual({
       queue: 'tasks',
       ack: true,
+      dedupe: true,
       prefetch: 10,
       target: {},
     });
+  });
+
+  it('turns de-duplication off with --no-dedupe, and accepts --dedupe for the default', () => {
+    expect(parseConsumeArgs(['tasks', '--no-dedupe'])).toMatchObject({ dedupe: false });
+    expect(parseConsumeArgs(['tasks', '--dedupe'])).toMatchObject({ dedupe: true });
   });
 
   it('reads every option', () => {
@@ -32,6 +38,7 @@ describe('parseConsumeArgs', () => {
       queue: 'events.all',
       count: 5,
       ack: false,
+      dedupe: true,
       prefetch: 50,
       caFile: 'fleet-ca.pem',
       topologyFile: 'definitions.json',
@@ -46,6 +53,11 @@ describe('parseConsumeArgs', () => {
     [['tasks', '--count', 'many']],
     [['tasks', '--prefetch', '1001']],
     [['tasks', '--ack', '--no-ack']],
+    [['tasks', '--dedupe', '--no-dedupe']],
+    [['tasks', '--no-dedup']],
+    [['tasks', '--nodedupe']],
+    [['tasks', '--no-dedupe=true']],
+    [['tasks', '--dedupe', 'false']],
     [['tasks', '--data-dir', 'x', '--table', 'warren-registry']],
     [['tasks', '--table', 'a b']],
     [['tasks', '--bogus']],
