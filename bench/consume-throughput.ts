@@ -1,12 +1,14 @@
 /**
- * Consuming throughput: warren's `createConsumer` over 3 brokers against raw
- * amqplib on one broker (the baseline) and on all 3, in the same run.
+ * Consuming throughput: warren's `createConsumer` over 3 brokers, without and
+ * with a DynamoDB dedupe store on the registry's dynalite, against raw amqplib
+ * on one broker (the baseline) and on all 3, in the same run.
  *
  *   npx tsx bench/consume-throughput.ts [--reps 5] [--per-broker 10000] [--prefetch 100]
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { consumeRun, type Run } from './consume-throughput/consume-run.js';
+import { createDedupeTable } from './consume-throughput/dedupe-table.js';
 import { printConsumeReport, rateOf } from './consume-throughput/report.js';
 import { BROKERS, REPS, TOTAL, values, WARMUP_PER_BROKER } from './consume-throughput/settings.js';
 import {
@@ -37,7 +39,8 @@ async function main(): Promise<void> {
     const rawOne = rawOneVariant(brokers);
     const rawThree = rawThreeVariant(brokers);
     const warren = warrenVariant(registry);
-    const variants: Variant[] = [rawOne, warren, rawThree];
+    const warrenDedupe = warrenVariant(registry, await createDedupeTable(fleet, cleanups));
+    const variants: Variant[] = [rawOne, warren, warrenDedupe, rawThree];
 
     console.error('warming up...');
     for (const variant of variants)
@@ -63,7 +66,17 @@ async function main(): Promise<void> {
     }
     const loadAfter = loadavg();
 
-    printConsumeReport({ server, loadBefore, loadAfter, rawOne, warren, rawThree, variants, runs });
+    printConsumeReport({
+      server,
+      loadBefore,
+      loadAfter,
+      rawOne,
+      warren,
+      warrenDedupe,
+      rawThree,
+      variants,
+      runs,
+    });
   } finally {
     await cleanups.run();
   }

@@ -15,6 +15,8 @@ export interface ConsumeFigures {
   /** The baseline, the variant under test and the raw equivalent of what it does. */
   readonly rawOne: Variant;
   readonly warren: Variant;
+  /** warren with a DynamoDB dedupe store: a claim and a completion write per message. */
+  readonly warrenDedupe: Variant;
   readonly rawThree: Variant;
   readonly variants: readonly Variant[];
   readonly runs: Map<Variant, Run[]>;
@@ -23,12 +25,13 @@ export interface ConsumeFigures {
 export const rateOf = (run: Run) => run.seen / (run.ms / 1000);
 
 export function printConsumeReport(figures: ConsumeFigures): void {
-  const { rawOne, warren, rawThree, variants, runs } = figures;
+  const { rawOne, warren, warrenDedupe, rawThree, variants, runs } = figures;
   console.log(machineLine(figures.server, figures.loadBefore, figures.loadAfter));
   console.log(
     `settings: ${REPS} reps; ${TOTAL} persistent ${PAYLOAD.length} B JSON messages per run in "${QUEUE}" ` +
       `(${PER_BROKER} on each of 3 brokers, or all ${TOTAL} on one for the baseline, rotating); ` +
-      `prefetch ${PREFETCH} per channel; no-op handler; timed from before connecting to the last message handled`,
+      `prefetch ${PREFETCH} per channel; no-op handler; timed from before connecting to the last message handled; ` +
+      "dedupe: DynamoDbDedupeStore on a registry-schema table of the fleet's dynalite (child process), a scope per run",
   );
 
   /** Each repetition's rate over `base`'s rate in the same repetition. */
@@ -62,6 +65,7 @@ export function printConsumeReport(figures: ConsumeFigures): void {
     '\nratios: median of per-repetition ratios (range)\n' +
       `warren / raw, 1 broker (baseline): ${describeRatios(ratios(warren, rawOne))}\n` +
       `warren / raw, 3 brokers:           ${describeRatios(ratios(warren, rawThree))}\n` +
+      `warren + dedupe / warren:          ${describeRatios(ratios(warrenDedupe, warren))}\n` +
       `raw 3 brokers / raw 1 broker:      ${describeRatios(ratios(rawThree, rawOne))}`,
   );
   const problems = [...runs].flatMap(([variant, list]) =>

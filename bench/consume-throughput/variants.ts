@@ -1,11 +1,13 @@
 /** The consuming variants. Each consumes `total` messages and resolves once it has seen them all. */
 import { connect } from 'amqplib';
-import { createConsumer } from '../../src/consume/create-consumer.js';
+import { createConsumer, type DedupeOptions } from '../../src/consume/create-consumer.js';
+import { DynamoDbDedupeStore } from '../../src/consume/dynamodb-dedupe-store.js';
 import { LOCAL_CREDENTIALS } from '../../src/fleet/local-brokers.js';
 import type { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import { defaultTopology } from '../../src/topology/load-topology.js';
 import { within } from '../support/measure.js';
 import type { RawBroker } from '../support/raw-brokers.js';
+import type { DedupeTable } from './dedupe-table.js';
 import { BROKERS, PER_BROKER, PREFETCH, QUEUE, RUN_TIMEOUT_MS, TOTAL } from './settings.js';
 
 export interface Consumed {
@@ -57,18 +59,32 @@ function counter(total: number) {
 
 const even = () => Array.from({ length: BROKERS }, () => PER_BROKER);
 
-export function warrenVariant(registry: DynamoDbHealthRegistry): Variant {
+export function warrenVariant(
+  registry: DynamoDbHealthRegistry,
+  dedupeTable?: DedupeTable,
+): Variant {
   return {
-    name: 'warren createConsumer (3 brokers)',
+    name: dedupeTable
+      ? 'warren createConsumer + dedupe (3 brokers)'
+      : 'warren createConsumer (3 brokers)',
     spread: even,
-    async consume(_rep, total) {
+    async consume(rep, total) {
       const count = counter(total);
+      // A scope per repetition: every run claims and completes each of its messages afresh.
+      const dedupe: DedupeOptions | undefined = dedupeTable && {
+        store: new DynamoDbDedupeStore({
+          client: dedupeTable.client,
+          tableName: dedupeTable.tableName,
+        }),
+        scope: `bench-${rep}-${Date.now()}`,
+      };
       const consumer = createConsumer({
         registry,
         queue: QUEUE,
         topology: defaultTopology,
         prefetch: PREFETCH,
         credentialsFor: async () => LOCAL_CREDENTIALS,
+        ...(dedupe && { dedupe }),
         handler: async () => {
           count.hit();
         },
