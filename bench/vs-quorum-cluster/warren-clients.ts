@@ -1,0 +1,52 @@
+/**
+ * warren's publishers, as its callers use them: in process (`publish()` of a
+ * Publisher) and over HTTP (`POST /v1/publish`), with `replicas` 1 or 2. A
+ * caller sends the messages that were not accepted again, with the same ids.
+ */
+import type { MessageResult, Publisher } from '../../src/publish/publisher.js';
+import { BENCH_BODY as BODY } from '../support/payload.js';
+import { type Attempt, type Delivery, type SendBatch, untilConfirmed } from './batch-outcome.js';
+import { DESTINATION, QUEUE } from './settings.js';
+
+const deliveriesOf = (results: readonly MessageResult[]): Delivery[] =>
+  results.flatMap((result) =>
+    result.status === 'accepted' ? [{ id: result.id, nodes: result.nodes }] : [],
+  );
+
+/** Each batch tried with `attempt` until confirmed or given up. */
+export const senderOf =
+  (attempt: Attempt): SendBatch =>
+  (_worker, ids, onConfirm) =>
+    untilConfirmed(ids, attempt, onConfirm);
+
+/** In process: `publisher.publish(tasks, messages, { replicas })`. */
+export function libraryAttempt(publisher: Publisher, replicas: number): Attempt {
+  const attempt: Attempt = async (ids) =>
+    deliveriesOf(
+      await publisher.publish(
+        DESTINATION,
+        ids.map((id) => ({ id, body: BODY })),
+        { replicas },
+      ),
+    );
+  return attempt;
+}
+
+/** Over HTTP: `POST /v1/publish` with `{ queue, messages: [{ id, body }], replicas }`. */
+export function httpAttempt(apiUrl: string, replicas: number): Attempt {
+  const url = `${apiUrl}/v1/publish`;
+  const attempt: Attempt = async (ids) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        queue: QUEUE,
+        messages: ids.map((id) => ({ id, body: BODY })),
+        replicas,
+      }),
+    });
+    const json = (await response.json()) as { results?: readonly MessageResult[] };
+    return deliveriesOf(json.results ?? []);
+  };
+  return attempt;
+}
