@@ -37,21 +37,25 @@ import { warrenSystem } from './vs-quorum-cluster/warren-system.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** Ctrl-C, SIGTERM or a crash still stops the cluster and the fleet; a second signal exits at once. */
-function cleanUpOnSignals(cleanups: Cleanups): void {
+function cleanUpOnSignals(stopAll: () => Promise<void>): void {
   let stopping = false;
   for (const name of ['uncaughtException', 'unhandledRejection'] as const) {
     process.once(name, (error: unknown) => {
       console.error(name, error);
       stopping = true;
-      void cleanups.run().finally(() => process.exit(1));
+      void stopAll().finally(() => process.exit(1));
     });
   }
+  let firstSignalAt = 0;
   for (const name of ['SIGINT', 'SIGTERM'] as const) {
     process.on(name, () => {
-      if (stopping) process.exit(130);
+      // tsx relays the terminal's Ctrl-C, so one keypress can arrive twice: a second counts after 1 s.
+      if (stopping && Date.now() - firstSignalAt > 1_000) process.exit(130);
+      if (stopping) return;
       stopping = true;
+      firstSignalAt = Date.now();
       console.error(`${name}: stopping the cluster and the fleet (again to exit at once)...`);
-      void cleanups.run().finally(() => process.exit(130));
+      void stopAll().finally(() => process.exit(130));
     });
   }
 }
@@ -72,7 +76,13 @@ async function startBoth(cleanups: Cleanups): Promise<[QuorumCluster, BenchFleet
 
 async function main(): Promise<void> {
   const cleanups = new Cleanups();
-  cleanUpOnSignals(cleanups);
+  // One stop, whoever asks first (a signal, a crash, the end): the others wait for the same one.
+  let stopped: Promise<void> | undefined;
+  const stopAll = () => {
+    stopped ??= cleanups.run();
+    return stopped;
+  };
+  cleanUpOnSignals(stopAll);
   try {
     progress('starting a 3-node quorum-queue cluster and a warren fleet of 3 brokers...');
     const [cluster, bench] = await startBoth(cleanups);
@@ -151,7 +161,7 @@ async function main(): Promise<void> {
       scenarios,
     });
   } finally {
-    await cleanups.run();
+    await stopAll();
   }
 }
 
