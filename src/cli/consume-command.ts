@@ -27,7 +27,7 @@ A message published with replicas has a copy on several brokers, all with the
 same messageId. It is printed once: each messageId is claimed in the registry's
 dedupe records (scope: the queue name, as consumers use by default) and the
 other copies are acknowledged unprinted. While the registry cannot be reached,
-messages are put back and retried, never printed twice or dead-lettered.
+messages are put back and retried: none is printed unclaimed or dead-lettered.
 With --no-ack nothing is claimed: copies are told apart by messageId within
 this run. Warnings go to stderr.
 
