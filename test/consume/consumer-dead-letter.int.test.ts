@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { GetMessage } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConsumedMessage } from '../../src/consume/consumed-message.js';
 import { type Consumer, createConsumer } from '../../src/consume/create-consumer.js';
 import { DEAD_LETTER_REASON_HEADER } from '../../src/consume/dead-letter.js';
-import { applyTopology } from '../../src/topology/apply-topology.js';
-import { parseTopology } from '../../src/topology/load-topology.js';
 import type { Topology } from '../../src/topology/topology.js';
 import { withChannel } from '../support/amqp.js';
 import { eventually } from '../support/eventually.js';
+import { type OwnQueueOptions, ownQueues as ownQueuesOf } from '../support/own-queues.js';
 import { brokerUrls, credentials } from '../support/publishing.js';
 import { freshFleetRegistry } from '../support/registry.js';
 
@@ -21,54 +19,7 @@ afterEach(async () => {
 
 const b1 = () => brokerUrls()[0]?.url ?? '';
 
-/** A queue of its own, with a dead-letter exchange and queue, on every broker; deleted after the test. */
-async function ownQueues(
-  options: { dlxType?: 'fanout' | 'direct'; bound?: boolean; routingKey?: string } = {},
-) {
-  const id = randomUUID().slice(0, 8);
-  const names = { queue: `dl-test-${id}`, dlx: `dl-test-${id}.dlx`, dlq: `dl-test-${id}.dlq` };
-  const topology = parseTopology({
-    exchanges: [{ name: names.dlx, type: options.dlxType ?? 'fanout' }],
-    queues: [
-      {
-        name: names.queue,
-        arguments: {
-          'x-dead-letter-exchange': names.dlx,
-          ...(options.routingKey !== undefined && {
-            'x-dead-letter-routing-key': options.routingKey,
-          }),
-        },
-      },
-      { name: names.dlq },
-    ],
-    bindings:
-      options.bound === false
-        ? []
-        : [
-            {
-              source: names.dlx,
-              destination: names.dlq,
-              destination_type: 'queue',
-              routing_key: options.routingKey ?? '',
-            },
-          ],
-  });
-  for (const { url } of brokerUrls())
-    await withChannel(
-      url,
-      async (_, connection) => void (await applyTopology(connection, topology)),
-    );
-  cleanups.push(async () => {
-    for (const { url } of brokerUrls()) {
-      await withChannel(url, async (channel) => {
-        await channel.deleteQueue(names.queue);
-        await channel.deleteQueue(names.dlq);
-        await channel.deleteExchange(names.dlx);
-      });
-    }
-  });
-  return { ...names, topology };
-}
+const ownQueues = (options?: OwnQueueOptions) => ownQueuesOf('dl-test', cleanups, options);
 
 async function consumerOf(
   topology: Topology,

@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Consumer, createConsumer } from '../../src/consume/create-consumer.js';
-import { DynamoDbDedupeStore } from '../../src/consume/dynamodb-dedupe-store.js';
-import { defaultTopology } from '../../src/topology/load-topology.js';
+import type { Consumer } from '../../src/consume/create-consumer.js';
 import { purgeEverywhere, withChannel } from '../support/amqp.js';
+import { dedupeConsumers } from '../support/dedupe-consumers.js';
 import { eventually } from '../support/eventually.js';
-import { brokerUrls, credentials } from '../support/publishing.js';
-import { freshFleetRegistry } from '../support/registry.js';
+import { brokerUrls } from '../support/publishing.js';
 
 const consumers: Consumer[] = [];
 afterEach(async () => {
@@ -36,25 +34,13 @@ describe('consumers with de-duplication', () => {
       brokerUrls().map((b) => b.url),
       'tasks',
     );
-    const { registry, clients, tableName } = await freshFleetRegistry();
     const handled: string[] = [];
-    for (const owner of ['consumer-a', 'consumer-b']) {
-      const consumer = createConsumer({
-        registry,
-        queue: 'tasks',
-        topology: defaultTopology,
-        credentialsFor: async () => credentials,
-        reconcileIntervalMs: 500,
-        dedupe: {
-          store: new DynamoDbDedupeStore({ client: clients.documentClient, tableName, owner }),
-        },
-        handler: async (message) => {
-          handled.push(message.id);
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        },
-      });
-      consumers.push(consumer);
-    }
+    consumers.push(
+      ...(await dedupeConsumers(['consumer-a', 'consumer-b'], async (message) => {
+        handled.push(message.id);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      })),
+    );
     const [first, second] = brokerUrls();
 
     for (let i = 0; i < 5; i++) {

@@ -13,10 +13,9 @@ import { REPLICAS_HEADER } from '../../src/core/replicas.js';
 import { createRegistryTable } from '../../src/dynamodb/create-registry-table.js';
 import { createDynamoDbClients } from '../../src/dynamodb/dynamodb-client.js';
 import { startLocalDynamoDb } from '../../src/fleet/local-dynamodb.js';
-import { applyTopology } from '../../src/topology/apply-topology.js';
-import { parseTopology } from '../../src/topology/load-topology.js';
 import { withChannel } from '../support/amqp.js';
 import { eventually } from '../support/eventually.js';
+import { ownQueues } from '../support/own-queues.js';
 import { brokerUrls, credentials } from '../support/publishing.js';
 import { freshFleetRegistry } from '../support/registry.js';
 
@@ -27,34 +26,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A queue of its own with its dead-letter exchange and queue, on every broker; deleted after the test. */
-async function ownQueue() {
-  const id = randomUUID().slice(0, 8);
-  const names = { queue: `replicas-${id}`, dlx: `replicas-${id}.dlx`, dlq: `replicas-${id}.dlq` };
-  const topology = parseTopology({
-    exchanges: [{ name: names.dlx, type: 'fanout' }],
-    queues: [
-      { name: names.queue, arguments: { 'x-dead-letter-exchange': names.dlx } },
-      { name: names.dlq },
-    ],
-    bindings: [{ source: names.dlx, destination: names.dlq, destination_type: 'queue' }],
-  });
-  for (const { url } of brokerUrls())
-    await withChannel(
-      url,
-      async (_, connection) => void (await applyTopology(connection, topology)),
-    );
-  cleanups.push(async () => {
-    for (const { url } of brokerUrls()) {
-      await withChannel(url, async (channel) => {
-        await channel.deleteQueue(names.queue);
-        await channel.deleteQueue(names.dlq);
-        await channel.deleteExchange(names.dlx);
-      });
-    }
-  });
-  return { ...names, topology };
-}
+const ownQueue = () => ownQueues('replicas', cleanups);
 
 /** Publishes one copy of a message to the broker at `url`, as a replicating publisher (or a foreign client) would. */
 async function publishCopy(

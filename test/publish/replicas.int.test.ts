@@ -2,16 +2,14 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { connectAmqp } from '../../src/amqp/connect-amqp.js';
-import { type Consumer, createConsumer } from '../../src/consume/create-consumer.js';
-import { DynamoDbDedupeStore } from '../../src/consume/dynamodb-dedupe-store.js';
+import type { Consumer } from '../../src/consume/create-consumer.js';
 import type { MessageResult, Publisher } from '../../src/publish/publisher.js';
-import { defaultTopology } from '../../src/topology/load-topology.js';
 import { drainIds, purgeEverywhere, withChannel } from '../support/amqp.js';
+import { dedupeConsumers } from '../support/dedupe-consumers.js';
 import { eventually } from '../support/eventually.js';
 import { brokerPid, localBroker, withHungBroker } from '../support/fleet-brokers.js';
 import { percentile, sustainedLoad } from '../support/load.js';
-import { brokerUrls, credentials } from '../support/publishing.js';
-import { freshFleetRegistry } from '../support/registry.js';
+import { brokerUrls } from '../support/publishing.js';
 
 // Replicated accept, from the outside: the running local fleet's HTTP API, real
 // brokers, one of them losing its disk (kill -9 and its data directory deleted).
@@ -131,24 +129,12 @@ describe('replicated accept against the running fleet', () => {
     const ids = new Set(load.acceptedIds);
     expect(ids.size).toBe(load.acceptedIds.length);
 
-    const { registry, clients, tableName } = await freshFleetRegistry();
     const handled: string[] = [];
-    for (const owner of ['consumer-a', 'consumer-b']) {
-      const consumer = createConsumer({
-        registry,
-        queue: 'tasks',
-        topology: defaultTopology,
-        credentialsFor: async () => credentials,
-        reconcileIntervalMs: 500,
-        dedupe: {
-          store: new DynamoDbDedupeStore({ client: clients.documentClient, tableName, owner }),
-        },
-        handler: async (message) => {
-          handled.push(message.id);
-        },
-      });
-      consumers.push(consumer);
-    }
+    consumers.push(
+      ...(await dedupeConsumers(['consumer-a', 'consumer-b'], async (message) => {
+        handled.push(message.id);
+      })),
+    );
     await eventually(
       async () => {
         let depth = 0;
