@@ -74,6 +74,15 @@ export {
   type HealthStateName,
 } from './core/broker-node.js';
 export { InvalidNodeIdError } from './core/node-id.js';
+// Replicated accept: how many brokers hold a message, as publishers write it and consumers read it.
+export {
+  DEFAULT_REPLICAS,
+  isReplicaCount,
+  MAX_REPLICAS,
+  MIN_REPLICAS,
+  REPLICAS_HEADER,
+  replicasOf,
+} from './core/replicas.js';
 
 // DynamoDB: the clients the registry and the dedupe store take, and the table they share.
 export { createRegistryTable } from './dynamodb/create-registry-table.js';
