@@ -22,7 +22,8 @@ export interface TopologySummary {
  * Declares every exchange, queue and binding of `topology` on one broker, in
  * `declarationOrder`: the probe queue last, so a broker that came back empty
  * cannot pass a probe before the rest of its topology exists. Idempotent:
- * redeclaring what exists is a no-op, so it runs on every broker (re)start. Run it before a broker becomes eligible, never on the publish path.
+ * redeclaring what exists is a no-op, so it runs on every broker (re)start.
+ * Run it before a broker becomes eligible, never on the publish path.
  *
  * @example await applyTopology(connection, defaultTopology);
  */
