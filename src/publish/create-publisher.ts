@@ -1,7 +1,13 @@
 import { randomFillSync } from 'node:crypto';
 import type { BrokerNode } from '../core/broker-node.js';
 import { type CandidateSet, orderForMessage, selectCandidates } from '../core/node-selection.js';
-import { DEFAULT_REPLICAS, isReplicaCount, REPLICAS_HEADER } from '../core/replicas.js';
+import {
+  DEFAULT_REPLICAS,
+  isReplicaCount,
+  MAX_REPLICAS,
+  MIN_REPLICAS,
+  REPLICAS_HEADER,
+} from '../core/replicas.js';
 import { uuidV7 } from '../core/uuid-v7.js';
 import type { CachedFleetView, FleetView } from '../registry/cached-fleet-view.js';
 import type { HealthRegistry } from '../registry/health-registry.js';
@@ -75,6 +81,7 @@ export interface AttemptFailureEvent {
  */
 export function createPublisher(options: PublisherOptions): Publisher {
   const policy = { ...DEFAULT_PUBLISHER_POLICY, ...options.policy };
+  checkReplicas(policy.replicas);
   const clock = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
   const outliers = createOutlierDetector(policy);
@@ -178,9 +185,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
   return {
     async publish(destination, messages, publishOptions) {
-      const replicas = publishOptions?.replicas ?? policy.replicas;
-      if (!isReplicaCount(replicas))
-        throw new RangeError(`replicas must be an integer from 1 to 3, got ${String(replicas)}`);
+      const replicas = checkReplicas(publishOptions?.replicas ?? policy.replicas);
       const deadline = clock() + (publishOptions?.deadlineMs ?? policy.deadlineMs);
       // The registry read is part of the budget: a cold start's wait for DynamoDB is bounded too.
       const view = await options.fleet
@@ -238,6 +243,15 @@ export function createPublisher(options: PublisherOptions): Publisher {
       return entries.map((entry) => resultOf(entry, candidates));
     },
   };
+}
+
+function checkReplicas(replicas: number): number {
+  if (!isReplicaCount(replicas)) {
+    throw new RangeError(
+      `replicas must be an integer from ${MIN_REPLICAS} to ${MAX_REPLICAS}, got ${String(replicas)}`,
+    );
+  }
+  return replicas;
 }
 
 // Random bytes for generated ids, drawn from one buffer refilled when used up: one

@@ -170,4 +170,12 @@ describe('createPublisher with replicas', () => {
       expect(sent).toEqual([]);
     },
   );
+
+  it('refuses a publisher whose default replicas is out of range', () => {
+    const { pool } = copyPool();
+
+    expect(() => publisherOver(three(), pool, 4)).toThrow(
+      /replicas must be an integer from 1 to 3, got 4/,
+    );
+  });
 });
