@@ -1,14 +1,15 @@
 /** The quorum-queue cluster as a system under test: faults hit the queue's leader. */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { SendBatch } from './batch-outcome.js';
 import { drainQueue } from './drain-queue.js';
 import type { QuorumCluster } from './quorum-cluster.js';
-import { FAULT_MS } from './settings.js';
-import type { FaultKind, PreparedFault, SystemUnderTest } from './system-under-test.js';
+import {
+  type FaultKind,
+  faultRuns,
+  type PreparedFault,
+  type SystemUnderTest,
+} from './system-under-test.js';
 
 /** The watermark that raises a memory alarm at once, and RabbitMQ's default that clears it. */
-export const ALARM_WATERMARK = '0.000001';
-export const NORMAL_WATERMARK = '0.4';
 const WHOLE_TIMEOUT_MS = 120_000;
 
 export function clusterSystem(cluster: QuorumCluster, send: SendBatch): SystemUnderTest {
@@ -17,26 +18,10 @@ export function clusterSystem(cluster: QuorumCluster, send: SendBatch): SystemUn
     send,
     async prepare(kind: FaultKind): Promise<PreparedFault> {
       const leader = await cluster.leader();
-      const watermark = (value: string) =>
-        cluster.ctl(leader, ['set_vm_memory_high_watermark', value]);
-      const runs: Record<FaultKind, (inPlace: () => void) => Promise<void>> = {
-        async kill(inPlace) {
-          cluster.signal(leader, 'SIGKILL');
-          inPlace();
-        },
-        async stop(inPlace) {
-          cluster.signal(leader, 'SIGSTOP');
-          inPlace();
-          await sleep(FAULT_MS);
-          cluster.signal(leader, 'SIGCONT');
-        },
-        async alarm(inPlace) {
-          await watermark(ALARM_WATERMARK);
-          inPlace();
-          await sleep(FAULT_MS);
-          await watermark(NORMAL_WATERMARK);
-        },
-      };
+      const runs = faultRuns({
+        signal: (signal) => cluster.signal(leader, signal),
+        watermark: (value) => cluster.ctl(leader, ['set_vm_memory_high_watermark', value]),
+      });
       return {
         target: `${leader.id} (leader)`,
         run: runs[kind],

@@ -1,16 +1,21 @@
 /** A warren fleet as a system under test: faults hit one broker; the fleet's supervisor restarts a killed one. */
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connect } from 'amqplib';
 import type { FleetBrokerDescription, FleetDescription } from '../../src/fleet/fleet-state.js';
 import { locateRabbitMq } from '../../src/fleet/rabbitmq-install.js';
 import { rabbitmqctl } from '../../src/fleet/rabbitmqctl.js';
 import type { NodeView } from '../../src/http/node-view.js';
 import type { Cleanups } from '../support/cleanups.js';
 import type { SendBatch } from './batch-outcome.js';
-import { ALARM_WATERMARK, NORMAL_WATERMARK } from './cluster-system.js';
 import { drainQueue } from './drain-queue.js';
-import { FAULT_MS, QUEUE } from './settings.js';
-import type { FaultKind, PreparedFault, SystemUnderTest } from './system-under-test.js';
+import { QUEUE } from './settings.js';
+import {
+  type FaultKind,
+  faultRuns,
+  type PreparedFault,
+  type SystemUnderTest,
+} from './system-under-test.js';
 
 /** Long enough for a restart plus a flapping broker's first hold-down (30 s). */
 const HEALTHY_TIMEOUT_MS = 150_000;
@@ -43,32 +48,22 @@ export function warrenSystem(options: WarrenSystemOptions): SystemUnderTest {
     async prepare(kind: FaultKind): Promise<PreparedFault> {
       const broker = options.pick();
       const pid = await pidOf(broker);
-      const watermark = (value: string) =>
-        rabbitmqctl(install, local(broker), ['set_vm_memory_high_watermark', value]);
-      const runs: Record<FaultKind, (inPlace: () => void) => Promise<void>> = {
-        async kill(inPlace) {
-          signal(pid, 'SIGKILL');
-          inPlace();
+      const runs = faultRuns({
+        signal(name) {
+          // A stopped broker gets SIGCONT at cleanup, whatever ends the bench.
+          if (name === 'SIGSTOP') stopped.add(pid);
+          if (name === 'SIGCONT') stopped.delete(pid);
+          signal(pid, name);
         },
-        async stop(inPlace) {
-          stopped.add(pid);
-          signal(pid, 'SIGSTOP');
-          inPlace();
-          await sleep(FAULT_MS);
-          signal(pid, 'SIGCONT');
-          stopped.delete(pid);
-        },
-        async alarm(inPlace) {
-          await watermark(ALARM_WATERMARK);
-          inPlace();
-          await sleep(FAULT_MS);
-          await watermark(NORMAL_WATERMARK);
-        },
-      };
+        watermark: (value) =>
+          rabbitmqctl(install, local(broker), ['set_vm_memory_high_watermark', value]),
+      });
       return {
         target: broker.id,
         run: runs[kind],
         async recover() {
+          // A short load can end before the prober saw the kill: the registry would still say healthy.
+          if (kind === 'kill') await answersWithQueue(local(broker).url);
           const waitedMs = await allHealthy(fleet.apiUrl, fleet.brokers.length);
           return `all healthy again ${(waitedMs / 1000).toFixed(0)} s after the load`;
         },
@@ -106,6 +101,28 @@ async function allHealthy(apiUrl: string, count: number): Promise<number> {
     await sleep(500);
   }
   throw new Error(`the fleet is not healthy after ${HEALTHY_TIMEOUT_MS} ms: ${last}`);
+}
+
+/** Waits until the broker at `url` (restarted by its supervisor) accepts a connection and has the queue. */
+async function answersWithQueue(url: string): Promise<void> {
+  const deadline = Date.now() + HEALTHY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const connection = await connect(url).catch(() => undefined);
+    if (connection) {
+      connection.on('error', () => undefined);
+      const ready = await connection
+        .createChannel()
+        .then((channel) => channel.checkQueue(QUEUE))
+        .then(
+          () => true,
+          () => false,
+        );
+      await connection.close().catch(() => undefined);
+      if (ready) return;
+    }
+    await sleep(500);
+  }
+  throw new Error(`${url}: no broker with ${QUEUE} after ${HEALTHY_TIMEOUT_MS} ms`);
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {
