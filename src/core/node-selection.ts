@@ -9,6 +9,13 @@ export interface SelectionInput {
   readonly registryReachable: boolean;
   /** Brokers this publisher saw fail (passive outlier detection), tried last. */
   readonly ejected: ReadonlySet<string>;
+  /**
+   * Distinct brokers each message needs (its replicas). Default 1. With more,
+   * brokers the registry calls healthy or degraded but that this publisher
+   * ejected, or another publisher reported, stay on as last resorts: a copy is
+   * not failed for want of a broker while enough of them still work.
+   */
+  readonly copies?: number;
 }
 
 /**
@@ -51,11 +58,23 @@ export function selectCandidates(input: SelectionInput): CandidateSet {
 
   const preferred = healthy.length > 0 ? healthy : degraded;
   const rest = active.filter((node) => !preferred.includes(node));
-  if (!panic) return { preferred, fallback: degraded === preferred ? [] : degraded, panic };
-  // Panic: everything active, likeliest first; this publisher's own outliers last.
+  // Likeliest first; this publisher's own outliers last.
   const rank = (node: BrokerNode) =>
     (input.ejected.has(node.id) ? 10 : 0) + HEALTH_ORDER[node.health.state];
-  return { preferred, fallback: [...rest].sort((a, b) => rank(a) - rank(b)), panic };
+  if (panic) return { preferred, fallback: [...rest].sort((a, b) => rank(a) - rank(b)), panic };
+  const fallback = degraded === preferred ? [] : degraded;
+  if ((input.copies ?? 1) <= 1) return { preferred, fallback, panic };
+  const setAside = rest.filter(
+    (node) =>
+      !fallback.includes(node) &&
+      (node.health.state === 'healthy' || node.health.state === 'degraded') &&
+      !isStale(node, input.nowMs, input.probeIntervalMs),
+  );
+  return {
+    preferred,
+    fallback: [...fallback, ...setAside.sort((a, b) => rank(a) - rank(b))],
+    panic,
+  };
 }
 
 /** A publisher reported this broker failing after its last probe: trust the report until the prober looks again. */

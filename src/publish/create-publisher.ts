@@ -95,7 +95,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     ((inFlight.get(node.id) ?? 0) + (planned.get(node.id) ?? 0) + 1) *
     Math.max(node.latencyMs ?? LATENCY_FLOOR_MS, LATENCY_FLOOR_MS);
 
-  const candidatesFrom = (view: FleetView | undefined): CandidateSet =>
+  const candidatesFrom = (view: FleetView | undefined, copies: number): CandidateSet =>
     view
       ? selectCandidates({
           nodes: view.snapshot.nodes,
@@ -103,6 +103,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
           probeIntervalMs: options.probeIntervalMs,
           registryReachable: view.source !== 'last-known-good',
           ejected: outliers.ejected(clock()),
+          copies,
         })
       : { preferred: [], fallback: [], panic: true };
 
@@ -191,7 +192,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const view = await options.fleet
         .read({ timeoutMs: Math.max(0, deadline - clock()) })
         .catch(() => undefined);
-      const candidates = candidatesFrom(view);
+      const candidates = candidatesFrom(view, replicas);
       const preferredCount = candidates.preferred.length;
       // Copies placed earlier in this batch count as load, so one batch spreads too.
       const planned = new Map<string, number>();

@@ -21,20 +21,31 @@ const health = {
 
 const node = (id: string, state: keyof typeof health, overrides: Partial<BrokerNode> = {}) =>
   brokerNode(id, { health: health[state], lastProbeAt: recent, ...overrides });
-const select = (nodes: BrokerNode[], options: { reachable?: boolean; ejected?: string[] } = {}) =>
+const select = (
+  nodes: BrokerNode[],
+  options: { reachable?: boolean; ejected?: string[]; copies?: number } = {},
+) =>
   selectCandidates({
     nodes,
     nowMs: now,
     probeIntervalMs: 15_000,
     registryReachable: options.reachable ?? true,
     ejected: new Set(options.ejected ?? []),
+    ...(options.copies !== undefined && { copies: options.copies }),
   });
 const ids = (nodes: readonly BrokerNode[]) => nodes.map((n) => n.id);
 const admin = (state: BrokerNode['admin']['state']) => ({ admin: { state, since } });
 
 describe('selectCandidates', () => {
   it.each<
-    [string, BrokerNode[], { reachable?: boolean; ejected?: string[] }, string[], string[], boolean]
+    [
+      string,
+      BrokerNode[],
+      { reachable?: boolean; ejected?: string[]; copies?: number },
+      string[],
+      string[],
+      boolean,
+    ]
   >([
     [
       'prefers healthy brokers, spilling over to degraded ones',
@@ -118,6 +129,21 @@ describe('selectCandidates', () => {
       {},
       ['b2', 'b3'],
       [],
+      false,
+    ],
+    [
+      'keeps set-aside brokers as last resorts when messages need 2 copies, never an unhealthy one',
+      [
+        node('b1', 'healthy'),
+        node('b2', 'healthy', { outlierReportedAt: '2026-11-26T11:59:58.000Z' }),
+        node('b3', 'healthy'),
+        node('b4', 'degraded'),
+        node('b5', 'healthy'),
+        node('b6', 'unhealthy'),
+      ],
+      { ejected: ['b3'], copies: 2 },
+      ['b1', 'b5'],
+      ['b4', 'b2', 'b3'],
       false,
     ],
     ['offers nothing for an empty fleet', [], {}, [], [], false],

@@ -178,4 +178,20 @@ describe('createPublisher with replicas', () => {
       /replicas must be an integer from 1 to 3, got 4/,
     );
   });
+
+  it('moves a failed copy to a broker it set aside when no other is left, rather than fail the message', async () => {
+    let failing = 'b2';
+    const { pool, sent } = copyPool((target) => (target.id === failing ? closed : { ok: true }));
+    const publisher = publisherOver(three(), pool, 2);
+    // A copy on every broker: b2 fails it, and this publisher ejects b2. Then b3 starts failing.
+    await publisher.publish(tasks, [{ id: 'first', body: 1 }], { replicas: 3 });
+    failing = 'b3';
+    sent.length = 0;
+
+    const [result] = await publisher.publish(tasks, [{ id: 'a', body: 1 }]);
+
+    expect(result).toMatchObject({ status: 'accepted' });
+    expect([...nodesOf(result)].sort()).toEqual(['b1', 'b2']);
+    expect(copiesOf(sent, 'a').sort()).toEqual(['b1', 'b2', 'b3']);
+  });
 });

@@ -20,6 +20,7 @@ const local = localBroker;
 /** Publishes through `POST /v1/publish` of the fleet with `replicas`; keeps every accepted result. */
 function httpPublisher(replicas: number) {
   const accepted: Extract<MessageResult, { status: 'accepted' }>[] = [];
+  const failed: Extract<MessageResult, { status: 'failed' }>[] = [];
   const publisher: Publisher = {
     async publish(_destination, messages) {
       const response = await fetch(`${fleet.apiUrl}/v1/publish`, {
@@ -29,7 +30,10 @@ function httpPublisher(replicas: number) {
       });
       const body = (await response.json()) as { results?: MessageResult[] };
       const results = body.results ?? [];
-      for (const result of results) if (result.status === 'accepted') accepted.push(result);
+      for (const result of results) {
+        if (result.status === 'accepted') accepted.push(result);
+        else failed.push(result);
+      }
       return results.length === messages.length
         ? results
         : messages.map((message) => ({
@@ -40,8 +44,21 @@ function httpPublisher(replicas: number) {
           }));
     },
   };
-  return { publisher, accepted };
+  return { publisher, accepted, failed };
 }
+
+/** Every broker healthy in the fleet's own registry: a test of N copies needs N eligible brokers. */
+const allHealthy = () =>
+  eventually(
+    async () => {
+      const { nodes } = (await (await fetch(`${fleet.apiUrl}/v1/nodes`)).json()) as {
+        nodes: { id: string; health: { state: string } }[];
+      };
+      const unwell = nodes.filter((node) => node.health.state !== 'healthy');
+      if (unwell.length > 0) throw new Error(`not healthy: ${JSON.stringify(unwell)}`);
+    },
+    { timeoutMs: 90_000 },
+  );
 
 /** The disk loss: the broker is stopped, its data directory deleted, then killed; its supervisor restarts it empty. */
 async function loseDisk(id: string): Promise<void> {
@@ -114,8 +131,9 @@ describe('replicated accept against the running fleet', () => {
   // Long: the restart waits out the supervisor's back-off (it grows with every chaos test's kill),
   // and the consumers drain every copy through the dedupe store.
   it('fails no request under HTTP load with replicas 2 while a broker loses its disk, and dedupe consumers handle every accepted id exactly once', async () => {
+    await allHealthy();
     await emptyEverywhere();
-    const { publisher, accepted } = httpPublisher(2);
+    const { publisher, accepted, failed } = httpPublisher(2);
 
     const load = await sustainedLoad(publisher, {
       durationMs: 6_000,
@@ -125,6 +143,7 @@ describe('replicated accept against the running fleet', () => {
     });
     await backWithTopology('b2');
 
+    expect(failed).toEqual([]);
     expect(load.failedRequests).toBe(0);
     expect(load.requests).toBeGreaterThan(20);
     for (const result of accepted) expect(new Set(result.nodes).size).toBe(2);
@@ -157,8 +176,9 @@ describe('replicated accept against the running fleet', () => {
   }, 180_000);
 
   it('fails no request and holds every request under 2 s with replicas 2 while a broker hangs (SIGSTOP) under HTTP load', async () => {
+    await allHealthy();
     await emptyEverywhere();
-    const { publisher, accepted } = httpPublisher(2);
+    const { publisher, accepted, failed } = httpPublisher(2);
     const load = await withHungBroker('b3', (hang) =>
       sustainedLoad(publisher, {
         durationMs: 6_000,
@@ -169,6 +189,7 @@ describe('replicated accept against the running fleet', () => {
     );
     await backWithTopology('b3');
 
+    expect(failed).toEqual([]);
     expect(load.failedRequests).toBe(0);
     expect(Math.max(...load.latenciesMs)).toBeLessThan(2_000);
     for (const result of accepted) expect(new Set(result.nodes).size).toBe(2);
@@ -179,5 +200,5 @@ describe('replicated accept against the running fleet', () => {
     console.log(
       `replicas 2, SIGSTOP under HTTP load: ${load.requests} requests, 0 failed, max ${Math.max(...load.latenciesMs).toFixed(0)} ms, p99 ${percentile(load.latenciesMs, 99).toFixed(0)} ms`,
     );
-  });
+  }, 150_000);
 });
