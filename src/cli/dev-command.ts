@@ -120,7 +120,7 @@ export async function runDev(
       : `warren dev: starting ${options.nodes} RabbitMQ brokers, data in ${options.dataDir}`,
   );
   if (options.replicas > 1)
-    out(`warren dev: each message is confirmed by ${options.replicas} brokers`);
+    out(`warren dev: ${options.replicas} brokers confirm each message unless a request asks otherwise`);
   const stop = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
