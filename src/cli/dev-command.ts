@@ -120,7 +120,9 @@ export async function runDev(
       : `warren dev: starting ${options.nodes} RabbitMQ brokers, data in ${options.dataDir}`,
   );
   if (options.replicas > 1)
-    out(`warren dev: ${options.replicas} brokers confirm each message unless a request asks otherwise`);
+    out(
+      `warren dev: ${options.replicas} brokers confirm each message unless a request asks otherwise`,
+    );
   const stop = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
