@@ -199,14 +199,13 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const cost = costWith(planned);
       const entries: MessageCopies[] = [];
       let pending: CopyAttempt[] = [];
-      messages.forEach((message, index) => {
+      for (const message of messages) {
         const order = orderForMessage(candidates, {
           ...(message.key !== undefined && { key: message.key }),
           cost,
           random,
         });
         const { entry, attempts } = startCopies(
-          index,
           outgoing(message, clock(), replicas),
           { order, preferredCount },
           replicas,
@@ -214,7 +213,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
         for (const { node } of attempts) planned.set(node.id, (planned.get(node.id) ?? 0) + 1);
         entries.push(entry);
         pending.push(...attempts);
-      });
+      }
 
       while (pending.length > 0) {
         // An attempt with no time left is not made: it would be written, reported failed and sent again.

@@ -12,7 +12,6 @@ import type { FailureCode, MessageResult } from './publisher.js';
  * already confirmed is never sent again.
  */
 export interface MessageCopies {
-  readonly index: number;
   readonly message: OutgoingMessage;
   readonly copies: CopyOrder;
   readonly replicas: number;
@@ -41,14 +40,12 @@ export interface CopyAttempt {
  * is sent, and no broker ever holds two copies.
  */
 export function startCopies(
-  index: number,
   message: OutgoingMessage,
   copies: CopyOrder,
   replicas: number,
 ): { readonly entry: MessageCopies; readonly attempts: CopyAttempt[] } {
   const brokers = placeCopies(copies, replicas);
   const entry: MessageCopies = {
-    index,
     message,
     copies,
     replicas,
