@@ -1,6 +1,4 @@
-/** Prints the consume bench's figures: machine, settings, throughput, the ratios and the check. */
-import type { BenchFleet } from '../support/bench-fleet.js';
-import { machineLine } from '../support/machine-line.js';
+import { type MachineFigures, machineLine } from '../support/machine-line.js';
 import { median } from '../support/measure.js';
 import { BENCH_PAYLOAD as PAYLOAD } from '../support/payload.js';
 import { medianOf } from '../support/samples.js';
@@ -8,10 +6,7 @@ import type { Run } from './consume-run.js';
 import { PER_BROKER, PREFETCH, QUEUE, REPS, TOTAL } from './settings.js';
 import type { Variant } from './variants.js';
 
-export interface ConsumeFigures {
-  readonly server: BenchFleet['server'];
-  readonly loadBefore: number[];
-  readonly loadAfter: number[];
+export interface ConsumeFigures extends MachineFigures {
   /** The baseline, the variant under test and the raw equivalent of what it does. */
   readonly rawOne: Variant;
   readonly warren: Variant;
@@ -26,7 +21,7 @@ export const rateOf = (run: Run) => run.seen / (run.ms / 1000);
 
 export function printConsumeReport(figures: ConsumeFigures): void {
   const { rawOne, warren, warrenDedupe, rawThree, variants, runs } = figures;
-  console.log(machineLine(figures.server, figures.loadBefore, figures.loadAfter));
+  console.log(machineLine(figures));
   console.log(
     `settings: ${REPS} reps; ${TOTAL} persistent ${PAYLOAD.length} B JSON messages per run in "${QUEUE}" ` +
       `(${PER_BROKER} on each of 3 brokers, or all ${TOTAL} on one for the baseline, rotating); ` +

@@ -1,6 +1,4 @@
-/** Prints the publish bench's figures: machine, settings, throughput, the check, latency and the goals. */
-import type { BenchFleet } from '../support/bench-fleet.js';
-import { machineLine } from '../support/machine-line.js';
+import { type MachineFigures, machineLine } from '../support/machine-line.js';
 import { median } from '../support/measure.js';
 import { BENCH_PAYLOAD as PAYLOAD } from '../support/payload.js';
 import { medianOf, percentile } from '../support/samples.js';
@@ -17,10 +15,7 @@ import {
 import type { Run } from './throughput-run.js';
 import { type LatencyProbe, replicasSuffix, type Variant } from './variants.js';
 
-export interface PublishFigures {
-  readonly server: BenchFleet['server'];
-  readonly loadBefore: number[];
-  readonly loadAfter: number[];
+export interface PublishFigures extends MachineFigures {
   /** The baseline; also the first of `variants`. */
   readonly raw: Variant;
   readonly variants: readonly Variant[];
@@ -35,7 +30,7 @@ export interface PublishFigures {
 
 export function printPublishReport(figures: PublishFigures): void {
   const { raw, variants, probes, runs, latencies, byBroker } = figures;
-  console.log(machineLine(figures.server, figures.loadBefore, figures.loadAfter));
+  console.log(machineLine(figures));
   console.log(
     `settings: fleet ${FLEET_MODE}; ${REPS} reps x ${MESSAGES} messages of ${PAYLOAD.length} B, ` +
       `persistent, to "${QUEUE}"; batches of ${BATCH}, ${IN_FLIGHT} in flight; ` +

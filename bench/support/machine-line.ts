@@ -4,11 +4,14 @@ import type { BenchFleet } from './bench-fleet.js';
 
 const loads = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 
-export function machineLine(
-  server: BenchFleet['server'],
-  loadBefore: number[],
-  loadAfter: number[],
-): string {
+/** What a throughput report's machine line reads: the broker's version, and the load average around the run. */
+export interface MachineFigures {
+  readonly server: BenchFleet['server'];
+  readonly loadBefore: number[];
+  readonly loadAfter: number[];
+}
+
+export function machineLine({ server, loadBefore, loadAfter }: MachineFigures): string {
   const cpu = cpus();
   return (
     `machine: ${cpu.length} cores (${cpu[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, ` +

@@ -1,6 +1,4 @@
-/** Prints the comparison as markdown: machine, settings, steady throughput, then each fault under load. */
-import type { BenchFleet } from '../support/bench-fleet.js';
-import { machineLine } from '../support/machine-line.js';
+import { type MachineFigures, machineLine } from '../support/machine-line.js';
 import { median } from '../support/measure.js';
 import { BENCH_PAYLOAD as PAYLOAD } from '../support/payload.js';
 import { medianOf, percentile } from '../support/samples.js';
@@ -32,10 +30,7 @@ export interface Scenario {
   readonly audit: Audit;
 }
 
-export interface ComparisonFigures {
-  readonly server: BenchFleet['server'];
-  readonly loadBefore: number[];
-  readonly loadAfter: number[];
+export interface ComparisonFigures extends MachineFigures {
   /** The baseline, first of `variants`. */
   readonly cluster: SteadyVariant;
   readonly variants: readonly SteadyVariant[];
@@ -52,7 +47,7 @@ export function printComparisonReport(figures: ComparisonFigures): void {
   console.log(
     `## warren vs a 3-node quorum-queue cluster, ${new Date().toISOString().slice(0, 10)}\n`,
   );
-  console.log(machineLine(figures.server, figures.loadBefore, figures.loadAfter));
+  console.log(machineLine(figures));
   console.log(
     `\nsettings: steady: ${ROUNDS} interleaved rounds (order rotated each round) x ${MESSAGES} ` +
       `persistent ${PAYLOAD.length} B messages, batches of ${STEADY_BATCH}, ${STEADY_IN_FLIGHT} publishers; ` +
