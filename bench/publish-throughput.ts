@@ -12,6 +12,7 @@ import { LOCAL_CREDENTIALS } from '../src/fleet/local-brokers.js';
 import { runProbeRound } from '../src/prober/probe-round.js';
 import { createProberService } from '../src/service/create-prober-service.js';
 import { createPublishService } from '../src/service/create-publish-service.js';
+import { fairRawVariant } from './publish-throughput/fair-raw-variant.js';
 import { printPublishReport } from './publish-throughput/report.js';
 import {
   FLEET_MODE,
@@ -79,7 +80,8 @@ async function main(): Promise<void> {
     const { publisher } = service;
 
     const raw = rawVariant(brokers);
-    const variants: Variant[] = [raw];
+    const fair = fairRawVariant(brokers);
+    const variants: Variant[] = [raw, fair];
     for (const replicas of REPLICAS) {
       if (replicas > 1) variants.push(rawVariant(brokers, replicas));
       if (PATH !== 'http') variants.push(libraryVariant(publisher, replicas));
@@ -151,6 +153,7 @@ async function main(): Promise<void> {
       loadBefore,
       loadAfter,
       raw,
+      fair,
       variants,
       probes,
       runs,

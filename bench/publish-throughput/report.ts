@@ -18,6 +18,8 @@ import { type LatencyProbe, replicasSuffix, type Variant } from './variants.js';
 export interface PublishFigures extends MachineFigures {
   /** The baseline; also the first of `variants`. */
   readonly raw: Variant;
+  /** raw amqplib doing what any correct publisher must (fair-raw-variant.ts). */
+  readonly fair: Variant;
   readonly variants: readonly Variant[];
   readonly probes: readonly LatencyProbe[];
   readonly runs: Map<Variant, Run[]>;
@@ -29,7 +31,7 @@ export interface PublishFigures extends MachineFigures {
 }
 
 export function printPublishReport(figures: PublishFigures): void {
-  const { raw, variants, probes, runs, latencies, byBroker } = figures;
+  const { raw, fair, variants, probes, runs, latencies, byBroker } = figures;
   console.log(machineLine(figures));
   console.log(
     `settings: fleet ${FLEET_MODE}; ${REPS} reps x ${MESSAGES} messages of ${PAYLOAD.length} B, ` +
@@ -138,6 +140,16 @@ export function printPublishReport(figures: PublishFigures): void {
       `${goal.name.padEnd(20)} throughput >= ${goal.ratio}x raw: ${ratio.toFixed(3)}x ${verdict(ratio >= goal.ratio)}; ` +
         `p50 <= raw + ${goal.gapMs} ms: ${gap >= 0 ? '+' : ''}${gap.toFixed(3)} ms ${verdict(gap <= goal.gapMs)}, ` +
         `same brokers ${same >= 0 ? '+' : ''}${same.toFixed(3)} ms ${verdict(same <= goal.gapMs)}`,
+    );
+  }
+  const fairRuns = runs.get(fair) ?? [];
+  const publishVariant = variants.find((v) => v.name === 'warren publish()');
+  if (publishVariant) {
+    const ratio = median(
+      (runs.get(publishVariant) ?? []).map((run, i) => (fairRuns[i]?.ms ?? Number.NaN) / run.ms),
+    );
+    console.log(
+      `${publishVariant.name.padEnd(20)} throughput >= 0.95x ${fair.name}: ${ratio.toFixed(3)}x ${verdict(ratio >= 0.95)}`,
     );
   }
   for (const variant of variants) {
