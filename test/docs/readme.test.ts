@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { brokenLinks, headingAnchors, relativeLinks } from './markdown-links.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -70,6 +70,7 @@ describe('headingAnchors', () => {
 
 describe('brokenLinks', () => {
   const dir = mkdtempSync(join(tmpdir(), 'warren-docs-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'target.md'), '# Target\n\n## Known heading\n');
   writeFileSync(
     join(dir, 'source.md'),
