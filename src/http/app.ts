@@ -3,6 +3,7 @@ import type { PublishService } from '../service/publish-service.js';
 import { errorOutcome, send } from './error-table.js';
 import { HttpRequestError } from './http-request-error.js';
 import { toNodeView } from './node-view.js';
+import { createOpenApiDocument } from './openapi-document.js';
 import { registerPublishRoute } from './publish-route.js';
 
 export interface AppOptions {
@@ -12,7 +13,8 @@ export interface AppOptions {
 
 /**
  * The warren HTTP API over a publish service, served by the publish Lambda
- * and by the local fleet: `POST /v1/publish`, `GET /v1/nodes`, `GET /healthz`.
+ * and by the local fleet: `POST /v1/publish`, `GET /v1/nodes`, `GET /healthz`,
+ * `GET /openapi.json`.
  * Every error leaves through `onError` and the one error table.
  *
  * @example
@@ -52,9 +54,12 @@ export function createApp(service: PublishService, options: AppOptions = {}): Ho
     });
   });
 
+  const openApi = createOpenApiDocument();
+  app.get('/openapi.json', (c) => c.json(openApi));
+
   registerPublishRoute(app, service);
 
-  for (const path of ['/healthz', '/v1/nodes']) {
+  for (const path of ['/healthz', '/v1/nodes', '/openapi.json']) {
     app.all(path, (c) => {
       throw new HttpRequestError(
         'method_not_allowed',

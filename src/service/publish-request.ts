@@ -71,7 +71,8 @@ const messageSchema = z.strictObject({
     .optional(),
 });
 
-const requestSchema = z
+/** The request body's shape, the one source of truth for validation and for the OpenAPI document. */
+export const publishRequestSchema = z
   .strictObject({
     queue: amqpName('queue').optional(),
     exchange: amqpName('exchange').optional(),
@@ -117,7 +118,7 @@ export function parsePublishRequest(json: unknown, limits: PublishLimits): Publi
       `${count} messages in one request; at most ${limits.maxMessages}`,
     );
   }
-  const result = requestSchema.safeParse(json, { error: describeTypeIssue });
+  const result = publishRequestSchema.safeParse(json, { error: describeTypeIssue });
   if (!result.success) throw invalidRequest(result.error.issues.map(formatIssue));
   const request = result.data;
   rejectDuplicateIds(request.messages);
