@@ -29,6 +29,23 @@ export {
   type SecretCredentialsSourceOptions,
 } from './amqp/secret-credentials-source.js';
 
+// The HTTP API's typed client, its SigV4 signer for an IAM function URL, and the direct-invoke publisher.
+export {
+  createDirectInvokePublisher,
+  type DirectInvokePublisher,
+  type DirectInvokePublisherOptions,
+} from './client/direct-invoke-publisher.js';
+export { createSigV4Signer, type SigV4SignerOptions } from './client/sigv4-signer.js';
+export { WarrenApiError } from './client/warren-api-error.js';
+export {
+  createWarrenClient,
+  type PublishRequestBody,
+  type PublishResult,
+  type RequestSigner,
+  type WarrenClient,
+  type WarrenClientOptions,
+} from './client/warren-client.js';
+
 // Consumers: one queue drained from every broker, redelivery counting, dead-lettering, de-duplication.
 export { type ConsumedMessage, REDELIVERIES_HEADER } from './consume/consumed-message.js';
 export {
@@ -88,6 +105,9 @@ export {
 export { createRegistryTable } from './dynamodb/create-registry-table.js';
 export { createDynamoDbClients, type DynamoDbClients } from './dynamodb/dynamodb-client.js';
 export { DEFAULT_REGISTRY_TABLE_NAME, REGISTRY_TTL_ATTRIBUTE } from './dynamodb/registry-table.js';
+
+// What the HTTP API's GET /v1/nodes and GET /healthz answer, as the client returns it.
+export type { HealthResponse, NodesResponse } from './http/openapi-schemas.js';
 
 // The publisher: broker choice, pipelined confirms, failover within a deadline; its BrokerPool port
 // with the amqplib adapter; and the publish contract shared with the HTTP API and the Lambda.
