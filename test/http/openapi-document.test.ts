@@ -3,12 +3,15 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
+import { createLambdaHandler } from '../../src/http/lambda-dispatch.js';
 import { createOpenApiDocument, openApiJson } from '../../src/http/openapi-document.js';
 import { messageResultSchema, nodeViewSchema } from '../../src/http/openapi-schemas.js';
+import { createCachedFleetView } from '../../src/registry/cached-fleet-view.js';
 import { DEFAULT_PUBLISH_LIMITS } from '../../src/service/publish-limits.js';
 import { parsePublishRequest } from '../../src/service/publish-request.js';
 import { publishService } from '../../src/service/publish-service.js';
 import { defaultTopology } from '../../src/topology/load-topology.js';
+import { functionUrlEvent } from '../support/lambda-events.js';
 import { recordingPublisher } from '../support/recording-publisher.js';
 
 const document = createOpenApiDocument();
@@ -46,26 +49,24 @@ describe('OpenAPI document', () => {
     );
   });
 
-  it('is served at GET /openapi.json', async () => {
-    const app = createApp(
-      publishService({
-        publisher: recordingPublisher(),
-        topology: defaultTopology,
-        fleet: {
-          read: async () => ({
-            source: 'registry',
-            snapshot: { nodes: [], rejected: [] },
-            fetchedAtMs: 0,
-          }),
-        },
-        probeIntervalMs: 1_000,
-      } as never),
-    );
+  it('is served at GET /openapi.json by the HTTP app and the Lambda alike', async () => {
+    const registry = { listNodes: async () => ({ nodes: [], rejected: [] }) };
+    const service = publishService({
+      publisher: recordingPublisher(),
+      topology: defaultTopology,
+      fleet: createCachedFleetView({ registry, ttlMs: 1_000, clock: Date.now }),
+      probeIntervalMs: 1_000,
+    });
 
-    const response = await app.request('/openapi.json');
+    const response = await createApp(service).request('/openapi.json');
+    const lambda = await createLambdaHandler(service)(
+      functionUrlEvent('GET', '/openapi.json', null),
+    );
 
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(document);
+    expect(lambda.statusCode).toBe(200);
+    expect(JSON.parse(lambda.body)).toEqual(document);
   });
 
   it('describes every route with its statuses', () => {
