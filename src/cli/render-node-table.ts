@@ -1,5 +1,7 @@
 import type { HealthState } from '../core/broker-node.js';
 import type { NodeView } from '../http/node-view.js';
+import { HEALTH_STYLE, noPaint, type Paint } from './ansi-style.js';
+import type { QueueDepth } from './queue-depths.js';
 
 const HEADER = ['ID', 'ENDPOINT', 'HEALTH', 'ADMIN', 'LAST PROBE', 'LATENCY', ''] as const;
 
@@ -7,7 +9,8 @@ const HEADER = ['ID', 'ENDPOINT', 'HEALTH', 'ADMIN', 'LAST PROBE', 'LATENCY', ''
  * Renders brokers as an aligned text table, one line per broker after a
  * header: id, endpoint, health (with its reason when not healthy), admin
  * state, last-probe age, latency and a `STALE` marker. Pure: `nowMs` is the
- * clock the ages are measured against.
+ * clock the ages are measured against; `paint` colours the health states (and
+ * STALE) after the columns are aligned, so colour codes never skew them.
  *
  * @example
  * renderNodeTable(views, Date.now()).forEach((line) => console.log(line));
@@ -17,11 +20,13 @@ const HEADER = ['ID', 'ENDPOINT', 'HEALTH', 'ADMIN', 'LAST PROBE', 'LATENCY', ''
 export function renderNodeTable(
   views: readonly NodeView[],
   nowMs: number,
-  /** With `--queue`: each broker's ready messages in it (null when the broker did not answer). */
-  depths?: { readonly queue: string; readonly byNode: ReadonlyMap<string, number | null> },
+  /** With `--queue`: what each broker said about it. */
+  depths?: { readonly queue: string; readonly byNode: ReadonlyMap<string, QueueDepth> },
+  paint: Paint = noPaint,
 ): string[] {
   if (views.length === 0) return ['no brokers in the registry'];
   const header = depths ? [...HEADER.slice(0, -1), depths.queue.toUpperCase(), ''] : [...HEADER];
+  const healthColumn = HEADER.indexOf('HEALTH');
   const rows = views.map((view) => [
     view.id,
     view.endpoint,
@@ -29,18 +34,44 @@ export function renderNodeTable(
     view.admin.state,
     view.lastProbeAt === null ? 'never' : describeAge(nowMs - Date.parse(view.lastProbeAt)),
     view.latencyMs === null ? '-' : `${view.latencyMs.toFixed(1)} ms`,
-    ...(depths ? [String(depths.byNode.get(view.id) ?? '?')] : []),
+    ...(depths ? [describeDepth(depths.byNode.get(view.id))] : []),
     view.stale ? 'STALE' : '',
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
   );
-  return [header, ...rows].map((cells) =>
+  const lastColumn = header.length - 1;
+  const painted = (cell: string, column: number, row: number): string => {
+    const view = views[row];
+    if (view === undefined) return cell;
+    if (column === healthColumn) return paint(HEALTH_STYLE[view.health.state], cell);
+    return column === lastColumn && cell !== '' ? paint('yellow', cell) : cell;
+  };
+  return [header, ...rows].map((cells, line) =>
     cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .map((cell, column) => {
+        const padding = ' '.repeat(Math.max(0, (widths[column] ?? 0) - cell.length));
+        return `${line === 0 ? cell : painted(cell, column, line - 1)}${padding}`;
+      })
       .join('  ')
       .trimEnd(),
   );
+}
+
+function describeDepth(depth: QueueDepth | undefined): string {
+  switch (depth?.kind) {
+    case 'depth':
+      return String(depth.ready);
+    case 'no-queue':
+      return 'no queue';
+    case 'no-answer':
+    case undefined:
+      return '?';
+    default: {
+      const unexpected: never = depth;
+      return String(unexpected);
+    }
+  }
 }
 
 function describeHealth(health: HealthState): string {

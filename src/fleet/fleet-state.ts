@@ -47,14 +47,25 @@ export class DataDirInUseError extends Error {
 
 const stateFile = (dataDir: string) => join(dataDir, 'fleet.json');
 
-/** Takes the data directory for this process; a lock left by a dead process is taken over. */
-export async function claimDataDir(dataDir: string): Promise<void> {
-  await mkdir(dataDir, { recursive: true });
+/**
+ * Throws DataDirInUseError when another live warren runs a fleet in `dataDir`;
+ * takes nothing. Lets `warren dev` refuse a busy directory before it prints a
+ * word; claimDataDir, which takes it, checks again.
+ *
+ * @example await assertDataDirFree(resolve('.warren'));
+ */
+export async function assertDataDirFree(dataDir: string): Promise<void> {
   // Only the pid counts here: a stale file with an unusable topology must not block a new fleet.
   const previous = (await readStateDocument(dataDir)) as { pid?: unknown } | undefined;
   if (typeof previous?.pid === 'number' && previous.pid !== process.pid && isAlive(previous.pid)) {
     throw new DataDirInUseError(dataDir, previous.pid);
   }
+}
+
+/** Takes the data directory for this process; a lock left by a dead process is taken over. */
+export async function claimDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  await assertDataDirFree(dataDir);
   await writeFile(stateFile(dataDir), `${JSON.stringify({ pid: process.pid, dataDir })}\n`);
 }
 

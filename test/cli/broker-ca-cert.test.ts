@@ -7,7 +7,7 @@ import { UsageError } from '../../src/cli/usage-error.js';
 import { ConfigError, ENV } from '../../src/config.js';
 import { issueTestCa, issueTestServerCertificate } from '../amqp/test-certificates.js';
 
-const USAGE = 'Usage: warren test';
+const COMMAND = 'nodes list';
 const ca = issueTestCa();
 let dir: string;
 
@@ -29,30 +29,30 @@ async function usageErrorFrom(attempt: Promise<unknown>): Promise<UsageError> {
 
 describe('brokerCaCert', () => {
   it('reads the CA certificate from --ca-file, ahead of the environment', async () => {
-    const pem = await brokerCaCert(join(dir, 'ca.pem'), { [ENV.amqpCaCert]: 'ignored' }, USAGE);
+    const pem = await brokerCaCert(join(dir, 'ca.pem'), { [ENV.amqpCaCert]: 'ignored' }, COMMAND);
     expect(pem?.trim()).toBe(ca.certPem.trim());
   });
 
   it('falls back to WARREN_AMQP_CA_CERT, then to none', async () => {
-    const fromEnv = await brokerCaCert(undefined, { [ENV.amqpCaCert]: ca.certPem }, USAGE);
+    const fromEnv = await brokerCaCert(undefined, { [ENV.amqpCaCert]: ca.certPem }, COMMAND);
     expect(fromEnv?.trim()).toBe(ca.certPem.trim());
-    expect(await brokerCaCert(undefined, {}, USAGE)).toBeUndefined();
+    expect(await brokerCaCert(undefined, {}, COMMAND)).toBeUndefined();
   });
 
   it('refuses a WARREN_AMQP_CA_CERT that is not a certificate, as configuration', async () => {
-    await expect(brokerCaCert(undefined, { [ENV.amqpCaCert]: 'nope' }, USAGE)).rejects.toThrow(
+    await expect(brokerCaCert(undefined, { [ENV.amqpCaCert]: 'nope' }, COMMAND)).rejects.toThrow(
       ConfigError,
     );
   });
 
   it('reports a missing file as a usage error naming it', async () => {
-    const error = await usageErrorFrom(brokerCaCert(join(dir, 'missing.pem'), {}, USAGE));
+    const error = await usageErrorFrom(brokerCaCert(join(dir, 'missing.pem'), {}, COMMAND));
     expect(error.message).toBe(`--ca-file ${join(dir, 'missing.pem')}: cannot be read (ENOENT)`);
-    expect(error.usage).toBe(USAGE);
+    expect(error.command).toBe(COMMAND);
   });
 
   it("reports a broker's certificate given as the CA as a usage error", async () => {
-    const error = await usageErrorFrom(brokerCaCert(join(dir, 'server.pem'), {}, USAGE));
+    const error = await usageErrorFrom(brokerCaCert(join(dir, 'server.pem'), {}, COMMAND));
     expect(error.message).toContain(`--ca-file ${join(dir, 'server.pem')}: `);
     expect(error.message).toContain('is not a CA certificate');
   });

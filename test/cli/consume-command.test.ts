@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConsumeArgs } from '../../src/cli/consume-command.js';
+import { parseConsumeArgs } from '../../src/cli/consume-args.js';
 import { UsageError } from '../../src/cli/usage-error.js';
 
 describe('parseConsumeArgs', () => {
@@ -46,6 +46,10 @@ describe('parseConsumeArgs', () => {
     });
   });
 
+  it('accepts --json, as every command that prints data does: its output is JSON lines already', () => {
+    expect(parseConsumeArgs(['tasks', '--json'])).toEqual(parseConsumeArgs(['tasks']));
+  });
+
   it.each([
     [[]],
     [['a', 'b']],
@@ -66,7 +70,28 @@ describe('parseConsumeArgs', () => {
     [['tasks', '--topology', '']],
     [['tasks', '--topology']],
     [['tasks', '--topology', 'definitions.json', '--data-dir', '.warren']],
-  ])('refuses %j with a UsageError', (args) => {
-    expect(() => parseConsumeArgs(args)).toThrow(UsageError);
+  ])('refuses %j with a UsageError pointing at consume', (args) => {
+    let thrown: unknown;
+    try {
+      parseConsumeArgs(args);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect((thrown as UsageError).command).toBe('consume');
+  });
+
+  it.each([
+    [
+      ['tasks', '--prefech', '3'],
+      'unknown option --prefech for "consume" (did you mean --prefetch?)',
+    ],
+    [
+      ['tasks', '--no-dedup'],
+      'unknown option --no-dedup for "consume" (did you mean --no-dedupe?)',
+    ],
+    [['tasks', '--bogus'], 'unknown option --bogus for "consume"'],
+  ])('names the unknown option in %j', (args, message) => {
+    expect(() => parseConsumeArgs(args)).toThrow(message);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_USAGE, parseDevArgs } from '../../src/cli/dev-command.js';
+import { parseDevArgs } from '../../src/cli/dev-args.js';
+import { DEV_USAGE } from '../../src/cli/dev-usage.js';
 import { UsageError } from '../../src/cli/usage-error.js';
 
 function usageErrorFrom(args: readonly string[]): UsageError {
@@ -20,24 +21,36 @@ describe('parseDevArgs', () => {
       port: 8080,
       dataDir: '.warren',
       replicas: 1,
+      json: false,
     });
   });
 
   it.each([
-    [['--nodes', '1'], { nodes: 1, port: 8080, dataDir: '.warren', replicas: 1 }],
-    [['--nodes', '20'], { nodes: 20, port: 8080, dataDir: '.warren', replicas: 1 }],
-    [['--nodes=5'], { nodes: 5, port: 8080, dataDir: '.warren', replicas: 1 }],
-    [['--port', '0'], { nodes: 3, port: 0, dataDir: '.warren', replicas: 1 }],
-    [['--port', '65535'], { nodes: 3, port: 65535, dataDir: '.warren', replicas: 1 }],
-    [['--data-dir', '/tmp/fleet'], { nodes: 3, port: 8080, dataDir: '/tmp/fleet', replicas: 1 }],
+    [['--nodes', '1'], { nodes: 1, port: 8080, dataDir: '.warren', replicas: 1, json: false }],
+    [['--nodes', '20'], { nodes: 20, port: 8080, dataDir: '.warren', replicas: 1, json: false }],
+    [['--nodes=5'], { nodes: 5, port: 8080, dataDir: '.warren', replicas: 1, json: false }],
+    [['--port', '0'], { nodes: 3, port: 0, dataDir: '.warren', replicas: 1, json: false }],
+    [['--json'], { nodes: 3, port: 8080, dataDir: '.warren', replicas: 1, json: true }],
+    [['--port', '65535'], { nodes: 3, port: 65535, dataDir: '.warren', replicas: 1, json: false }],
+    [
+      ['--data-dir', '/tmp/fleet'],
+      { nodes: 3, port: 8080, dataDir: '/tmp/fleet', replicas: 1, json: false },
+    ],
     [
       ['--topology', 'definitions.json'],
-      { nodes: 3, port: 8080, dataDir: '.warren', replicas: 1, topologyFile: 'definitions.json' },
+      {
+        nodes: 3,
+        port: 8080,
+        dataDir: '.warren',
+        replicas: 1,
+        json: false,
+        topologyFile: 'definitions.json',
+      },
     ],
-    [['--replicas', '3'], { nodes: 3, port: 8080, dataDir: '.warren', replicas: 3 }],
+    [['--replicas', '3'], { nodes: 3, port: 8080, dataDir: '.warren', replicas: 3, json: false }],
     [
       ['--nodes', '2', '--replicas', '2'],
-      { nodes: 2, port: 8080, dataDir: '.warren', replicas: 2 },
+      { nodes: 2, port: 8080, dataDir: '.warren', replicas: 2, json: false },
     ],
     [
       ['--brokers', 'amqp://mq1:5672, amqps://app:s3cret@mq2:5671/orders'],
@@ -46,6 +59,7 @@ describe('parseDevArgs', () => {
         port: 8080,
         dataDir: '.warren',
         replicas: 1,
+        json: false,
         brokers: ['amqp://mq1:5672', 'amqps://app:s3cret@mq2:5671/orders'],
       },
     ],
@@ -56,13 +70,16 @@ describe('parseDevArgs', () => {
   it.each([[['--help']], [['-h']], [['--nodes', '0', '--help']]])(
     'asks for help with %j',
     (args) => {
-      expect(parseDevArgs(args)).toBe('help');
+      expect(parseDevArgs(args)).toEqual({ help: DEV_USAGE });
     },
   );
 
   it.each([
-    [['--verbose'], "Unknown option '--verbose'"],
-    [['start'], 'positional'],
+    [['--verbose'], 'unknown option --verbose for "dev"'],
+    [['--node', '2'], 'unknown option --node for "dev" (did you mean --nodes?)'],
+    [['--jsn'], 'unknown option --jsn for "dev" (did you mean --json?)'],
+    [['--json=yes'], '--json takes no value'],
+    [['start'], '"dev" takes no arguments, not "start"'],
     [['--nodes', '0'], '--nodes must be a whole number from 1 to 20, not "0"'],
     [['--nodes', '21'], '--nodes must be a whole number from 1 to 20, not "21"'],
     [['--nodes', '1.5'], '--nodes must be a whole number from 1 to 20, not "1.5"'],
@@ -79,8 +96,8 @@ describe('parseDevArgs', () => {
     [['--port', '70000'], '--port must be a whole number from 0 to 65535, not "70000"'],
     [['--port', '65536'], '--port must be a whole number from 0 to 65535'],
     [['--port=-1'], '--port must be a whole number from 0 to 65535, not "-1"'],
-    [['--port', '-1'], '--port'],
-    [['--port'], '--port'],
+    [['--port', '-1'], '--port needs a value; for one that starts with "-", write --port=VALUE'],
+    [['--port'], '--port needs a value'],
     [['--data-dir', ''], '--data-dir must not be empty'],
     [['--nodes', '2', '--brokers', 'amqp://mq:5672'], '--nodes and --brokers exclude each other'],
     [['--brokers', 'mq:5672'], '--brokers: invalid AMQP URL'],
@@ -91,7 +108,7 @@ describe('parseDevArgs', () => {
     const error = usageErrorFrom(args);
     expect(error.name).toBe('UsageError');
     expect(error.message).toContain(problem);
-    expect(error.usage).toBe(DEV_USAGE);
+    expect(error.command).toBe('dev');
   });
 
   it.each([

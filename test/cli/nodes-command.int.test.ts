@@ -21,18 +21,17 @@ async function onFreshTable() {
   const target = ['--table', fresh.tableName, '--endpoint', inject('fleet').registry.endpoint];
   const nodes = async (...args: string[]) => {
     const lines: string[] = [];
-    const code = await runNodes([...args, ...target], (line) => lines.push(line), {});
+    const code = await runNodes([...args, ...target], { out: (line) => lines.push(line), env: {} });
     return { code, lines };
   };
   /** Through `main`, as the `warren` binary runs it: exit code, stdout and stderr lines. */
   const warren = async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(
-      ['nodes', ...args, ...target],
-      (line) => out.push(line),
-      (line) => err.push(line),
-    );
+    const code = await main(['nodes', ...args, ...target], {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+    });
     return { code, out, err };
   };
   const listJson = async () => {
@@ -195,8 +194,7 @@ describe('warren nodes', () => {
 
     const code = await main(
       ['nodes', 'list', '--table', 'warren-registry', '--endpoint', `http://127.0.0.1:${port}`],
-      (line) => out.push(line),
-      (line) => err.push(line),
+      { out: (line) => out.push(line), err: (line) => err.push(line) },
     );
 
     expect(code).toBe(1);
@@ -212,13 +210,15 @@ describe('warren nodes', () => {
     const fleet = inject('fleet');
     const lines: string[] = [];
 
-    const table = await runNodes(
-      ['list', '--data-dir', fleet.dataDir],
-      (line) => lines.push(line),
-      {},
-    );
+    const table = await runNodes(['list', '--data-dir', fleet.dataDir], {
+      out: (line) => lines.push(line),
+      env: {},
+    });
     const json: string[] = [];
-    await runNodes(['list', '--json', '--data-dir', fleet.dataDir], (line) => json.push(line), {});
+    await runNodes(['list', '--json', '--data-dir', fleet.dataDir], {
+      out: (line) => json.push(line),
+      env: {},
+    });
 
     expect(table).toBe(0);
     expect(lines.slice(1).map((line) => line.split(' ')[0])).toEqual(['b1', 'b2', 'b3']);
@@ -241,11 +241,10 @@ describe('warren nodes', () => {
     const out: string[] = [];
     const err: string[] = [];
 
-    const code = await main(
-      ['nodes', 'list', '--data-dir', dataDir],
-      (line) => out.push(line),
-      (line) => err.push(line),
-    );
+    const code = await main(['nodes', 'list', '--data-dir', dataDir], {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+    });
 
     expect(code).toBe(1);
     expect(out).toEqual([]);

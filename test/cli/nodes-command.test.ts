@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseNodesArgs } from '../../src/cli/nodes-command.js';
+import { parseNodesArgs } from '../../src/cli/nodes-args.js';
+import { NODES_USAGE, nodesUsage } from '../../src/cli/nodes-usage.js';
 
 describe('parseNodesArgs', () => {
   it.each([
@@ -21,18 +22,34 @@ describe('parseNodesArgs', () => {
       ['list', '--queue', 'tasks', '--ca-file', 'fleet-ca.pem'],
       { action: 'list', json: false, queue: 'tasks', caFile: 'fleet-ca.pem', target: {} },
     ],
-    [['drain', 'b2'], { action: 'set-admin', id: 'b2', state: 'draining', target: {} }],
-    [['undrain', 'b2'], { action: 'set-admin', id: 'b2', state: 'active', target: {} }],
-    [['maintenance', 'b2'], { action: 'set-admin', id: 'b2', state: 'maintenance', target: {} }],
+    [
+      ['drain', 'b2'],
+      { action: 'set-admin', id: 'b2', state: 'draining', json: false, target: {} },
+    ],
+    [
+      ['undrain', 'b2'],
+      { action: 'set-admin', id: 'b2', state: 'active', json: false, target: {} },
+    ],
+    [
+      ['maintenance', 'b2'],
+      { action: 'set-admin', id: 'b2', state: 'maintenance', json: false, target: {} },
+    ],
     [
       ['retire', 'broker-10', '--table', 'fleet.prod'],
-      { action: 'set-admin', id: 'broker-10', state: 'retired', target: { table: 'fleet.prod' } },
+      {
+        action: 'set-admin',
+        id: 'broker-10',
+        state: 'retired',
+        json: false,
+        target: { table: 'fleet.prod' },
+      },
     ],
     [
       ['register', 'b4', 'amqp://10.0.1.8:5672'],
       {
         action: 'register',
         registration: { id: 'b4', endpoint: 'amqp://10.0.1.8:5672' },
+        json: false,
         target: {},
       },
     ],
@@ -60,6 +77,7 @@ describe('parseNodesArgs', () => {
           az: 'eu-west-1a',
           labels: { tier: 'gold', expr: 'a=b', empty: '' },
         },
+        json: false,
         target: {},
       },
     ],
@@ -72,6 +90,7 @@ describe('parseNodesArgs', () => {
           endpoint: 'amqp://127.0.0.1:5672',
           managementEndpoint: 'http://127.0.0.1:15672',
         },
+        json: false,
         target: {},
       },
     ],
@@ -84,6 +103,20 @@ describe('parseNodesArgs', () => {
           endpoint: 'amqp://localhost:5672',
           managementEndpoint: 'http://localhost:15672',
         },
+        json: false,
+        target: {},
+      },
+    ],
+    [
+      ['drain', 'b2', '--json'],
+      { action: 'set-admin', id: 'b2', state: 'draining', json: true, target: {} },
+    ],
+    [
+      ['register', 'b4', 'amqp://10.0.1.8:5672', '--json'],
+      {
+        action: 'register',
+        registration: { id: 'b4', endpoint: 'amqp://10.0.1.8:5672' },
+        json: true,
         target: {},
       },
     ],
@@ -91,10 +124,25 @@ describe('parseNodesArgs', () => {
     expect(parseNodesArgs(args)).toStrictEqual(expected);
   });
 
-  it.each([[['--help']], [['-h']], [['list', '--help']], [['drain', 'NOT AN ID', '-h']]])(
-    'asks for help with %j',
-    (args) => {
-      expect(parseNodesArgs(args)).toBe('help');
-    },
-  );
+  it.each([
+    [['--help'], NODES_USAGE],
+    [['-h'], NODES_USAGE],
+    [['list', '--help'], nodesUsage('list')],
+    [['list', '--jsn', '--help'], nodesUsage('list')],
+    [['drain', 'NOT AN ID', '-h'], nodesUsage('drain')],
+    [['--help', 'register'], nodesUsage('register')],
+    [['retire', '--help'], nodesUsage('retire')],
+  ])("asks for help with %j, with that command's usage", (args, usage) => {
+    expect(parseNodesArgs(args)).toEqual({ action: 'help', usage });
+  });
+
+  it('gives each command its own usage, naming only the options it takes', () => {
+    const drain = nodesUsage('drain');
+    expect(drain).toMatch(/^Usage: warren nodes drain <id> \[options\]/);
+    expect(drain).toContain('--json');
+    expect(drain).not.toContain('--queue');
+    expect(drain).not.toContain('--label');
+    expect(nodesUsage('list')).not.toContain('--label');
+    expect(nodesUsage('register')).not.toContain('--queue');
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderFleetEvent } from '../../src/cli/render-fleet-event.js';
+import { createPaint } from '../../src/cli/ansi-style.js';
+import { renderFlapSummary, renderFleetEvent } from '../../src/cli/render-fleet-event.js';
 import type { FleetEvent } from '../../src/fleet/fleet-events.js';
 
 describe('renderFleetEvent', () => {
@@ -52,6 +53,20 @@ describe('renderFleetEvent', () => {
       event: { type: 'nodes-registered', ids: ['b1', 'b2', 'b3'] },
       expected: 'registry  registered b1, b2, b3',
     },
+    {
+      event: {
+        type: 'health-changed',
+        id: 'b2',
+        from: 'healthy',
+        to: 'degraded',
+        reason: 'publish confirms slower than 250 ms',
+      },
+      expected: 'b2        health healthy → degraded (publish confirms slower than 250 ms)',
+    },
+    {
+      event: { type: 'health-changed', id: 'b2', from: 'degraded', to: 'healthy' },
+      expected: 'b2        health degraded → healthy',
+    },
     { event: { type: 'stopping' }, expected: 'stopping…' },
     {
       event: { type: 'broker-stopped', id: 'eu-west-1a-b2', how: 'SIGTERM' },
@@ -72,5 +87,36 @@ describe('renderFleetEvent', () => {
     },
   ])('prints nothing for $name', ({ event }) => {
     expect(renderFleetEvent(event)).toBeUndefined();
+  });
+
+  it('colours health states and failures when given a colouring paint', () => {
+    const paint = createPaint(true);
+    expect(
+      renderFleetEvent(
+        { type: 'health-changed', id: 'b2', from: 'healthy', to: 'unhealthy' },
+        paint,
+      ),
+    ).toBe('b2        health \x1b[32mhealthy\x1b[39m → \x1b[31munhealthy\x1b[39m');
+    expect(
+      renderFleetEvent(
+        { type: 'broker-exited', id: 'b2', how: 'signal SIGKILL', uptimeMs: 1_000 },
+        paint,
+      ),
+    ).toBe('b2        \x1b[31mexited (signal SIGKILL)\x1b[39m after 1.0 s up');
+  });
+});
+
+describe('renderFlapSummary', () => {
+  it.each([
+    [
+      { count: 7, windowMs: 60_000, to: 'degraded', reason: 'publish confirms slower than 250 ms' },
+      'b2        health flapped healthy ↔ degraded 7 more times in 60 s; now degraded (publish confirms slower than 250 ms)',
+    ],
+    [
+      { count: 1, windowMs: 20_400, to: 'healthy' },
+      'b2        health flapped healthy ↔ degraded 1 more time in 20 s; now healthy',
+    ],
+  ] as const)('renders %j as %j', (summary, expected) => {
+    expect(renderFlapSummary({ type: 'health-flapped', id: 'b2', ...summary })).toBe(expected);
   });
 });

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { createPaint } from '../../src/cli/ansi-style.js';
+import type { QueueDepth } from '../../src/cli/queue-depths.js';
 import { renderNodeTable } from '../../src/cli/render-node-table.js';
 import type { NodeView } from '../../src/http/node-view.js';
 
 const now = Date.parse('2026-11-26T12:00:00.000Z');
+/** An ANSI colour code: ESC [ digits m. */
+const SGR = new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g');
 const secondsAgo = (seconds: number) => new Date(now - seconds * 1000).toISOString();
 
 function view(overrides: Partial<NodeView> = {}): NodeView {
@@ -101,5 +105,45 @@ describe('renderNodeTable', () => {
 
   it('says so when the registry has no brokers', () => {
     expect(renderNodeTable([], now)).toEqual(['no brokers in the registry']);
+  });
+
+  it('adds a column for the queue: its depth, "no queue" where the broker has none, "?" where it did not answer', () => {
+    const byNode = new Map<string, QueueDepth>([
+      ['b1', { kind: 'depth', ready: 4 }],
+      ['b2', { kind: 'no-queue' }],
+      ['b3', { kind: 'no-answer' }],
+    ]);
+    const views = ['b1', 'b2', 'b3', 'b4'].map((id) => view({ id }));
+
+    const lines = renderNodeTable(views, now, { queue: 'tasks', byNode });
+
+    expect(lines[0]).toMatch(/LATENCY {2}TASKS$/);
+    expect(lines.slice(1).map((line) => line.split(/ {2,}/)[6])).toEqual([
+      '4',
+      'no queue',
+      '?',
+      '?',
+    ]);
+  });
+
+  it('colours health states and STALE without moving a column', () => {
+    const views = [
+      view(),
+      view({ id: 'b2', health: { state: 'degraded', since: secondsAgo(1), reason: 'slow' } }),
+      view({ id: 'b3', health: { state: 'unhealthy', since: secondsAgo(1), reason: 'refused' } }),
+      view({ id: 'b4', health: { state: 'initial' }, stale: true }),
+    ];
+
+    const plain = renderNodeTable(views, now);
+    const coloured = renderNodeTable(views, now, undefined, createPaint(true));
+
+    expect(coloured[1]).toContain('\x1b[32mhealthy\x1b[39m');
+    expect(coloured[2]).toContain('\x1b[33mdegraded (slow)\x1b[39m');
+    expect(coloured[3]).toContain('\x1b[31munhealthy (refused)\x1b[39m');
+    expect(coloured[4]).toContain('\x1b[2minitial\x1b[22m');
+    expect(coloured[4]?.endsWith('\x1b[33mSTALE\x1b[39m')).toBe(true);
+    expect(coloured[0]).toBe(plain[0]);
+    const stripped = coloured.map((line) => line.replace(SGR, ''));
+    expect(stripped).toEqual(plain);
   });
 });

@@ -23,6 +23,48 @@ export interface RunningCli {
   fleet(): Promise<FleetDescription>;
 }
 
+export interface CliRun {
+  /** The exit code; null when a signal ended it. */
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `warren …` to its end as a user runs it: `node bin/warren.js` (the
+ * compiled CLI) from the repository root, stdout and stderr pipes (no TTY).
+ * Colour variables of the test's own environment are dropped, so a run is
+ * plain unless `env` sets NO_COLOR or FORCE_COLOR; placeholder AWS settings
+ * serve `--table … --endpoint …`.
+ */
+export async function runWarren(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<CliRun> {
+  const { FORCE_COLOR: _force, NO_COLOR: _no, ...inherited } = process.env;
+  const child = spawn('node', ['bin/warren.js', ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...inherited,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      ...env,
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
 /** Spawns a command from the repository root (e.g. `npm start -- …` or `node bin/warren.js dev …`). */
 export function spawnCli(command: string, args: readonly string[], dataDir: string): RunningCli {
   // Its own process group, so a test can always reach whatever npm started.
