@@ -1,8 +1,10 @@
 import { describe, expect, inject, it } from 'vitest';
 import { WarrenApiError } from '../../src/client/warren-api-error.js';
 import { createWarrenClient } from '../../src/client/warren-client.js';
+import { createApp } from '../../src/http/app.js';
 import { drainIds } from '../support/amqp.js';
-import { brokerUrls } from '../support/publishing.js';
+import { brokerUrls, publisherOver } from '../support/publishing.js';
+import { deadFleetRegistry } from '../support/registry.js';
 
 const fleet = inject('fleet');
 const warren = createWarrenClient({ url: fleet.apiUrl });
@@ -38,6 +40,26 @@ describe('createWarrenClient against the running local fleet', () => {
     expect(error).toBeInstanceOf(WarrenApiError);
     expect(error).toMatchObject({ status: 404, code: 'unknown_destination' });
     expect((error as WarrenApiError).message).toContain('no-such-queue');
+  });
+
+  it('throws not_accepted with the results and Retry-After when every broker is down', async () => {
+    const setup = publisherOver(await deadFleetRegistry(), { settings: { deadlineMs: 2_000 } });
+    const app = createApp(setup.service);
+    const overApp = createWarrenClient({
+      url: 'http://warren.test',
+      fetch: async (input, init) => app.fetch(new Request(input, init)),
+    });
+
+    const error = await overApp
+      .publish({ queue: 'tasks', messages: [{ id: 'down-1', body: 1 }] })
+      .catch((caught: unknown) => caught)
+      .finally(() => setup.close());
+
+    expect(error).toBeInstanceOf(WarrenApiError);
+    expect(error).toMatchObject({ status: 503, code: 'not_accepted', retryAfterSeconds: 1 });
+    expect((error as WarrenApiError).results).toEqual([
+      expect.objectContaining({ id: 'down-1', status: 'failed' }),
+    ]);
   });
 
   it('reads the nodes and the health of the fleet', async () => {
