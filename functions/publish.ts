@@ -4,6 +4,8 @@
  * root: config and clients are built once per container, at module scope, so
  * warm invocations reuse the registry cache and the broker connections.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAmqpCredentialsSource } from '../src/amqp/amqp-credentials.js';
 import { readPublishConfig } from '../src/config.js';
@@ -12,6 +14,14 @@ import { createLambdaHandler } from '../src/http/lambda-dispatch.js';
 import { DynamoDbHealthRegistry } from '../src/registry/dynamodb-health-registry.js';
 import { createPublishService } from '../src/service/create-publish-service.js';
 import { credentialsFromSource } from '../src/service/credentials-for.js';
+import { PUBLISH_METRICS } from '../src/service/publish-metrics.js';
+import { createPublishRequestReporter } from '../src/service/publish-request-reporter.js';
+
+const logger = new Logger({ serviceName: PUBLISH_METRICS.service });
+const metrics = new Metrics({
+  namespace: PUBLISH_METRICS.namespace,
+  serviceName: PUBLISH_METRICS.service,
+});
 
 const config = readPublishConfig(process.env);
 const credentials = createAmqpCredentialsSource(config.amqpCredentials, {
@@ -25,10 +35,9 @@ const service = createPublishService(config.settings, {
     tableName: config.registryTableName,
   }),
   credentialsFor: credentialsFromSource(credentials),
-  onInternalError: (error) =>
-    console.error(
-      JSON.stringify({ level: 'ERROR', message: 'internal error', error: String(error) }),
-    ),
+  onInternalError: (error) => logger.error('internal error', { error }),
 });
 
-export const handler = createLambdaHandler(service);
+export const handler = createLambdaHandler(service, {
+  onRequest: createPublishRequestReporter({ logger, metrics }),
+});

@@ -4,6 +4,7 @@ import {
   type LambdaContext,
   type LambdaEvent,
 } from 'hono/aws-lambda';
+import { messageCounts, type PublishRequestRecord } from '../service/publish-metrics.js';
 import type { PublishResponse, PublishService } from '../service/publish-service.js';
 import { createApp } from './app.js';
 import { type ErrorBody, errorOutcome, resultsOutcome } from './error-table.js';
@@ -28,7 +29,19 @@ export interface LambdaHandler {
  *
  * @example export const handler = createLambdaHandler(createPublishService(settings, deps));
  */
-export function createLambdaHandler(service: PublishService): LambdaHandler {
+export interface LambdaHandlerOptions {
+  /** Told once per request, after it is answered (the publish Lambda logs and meters it). */
+  readonly onRequest?: (record: PublishRequestRecord) => void;
+  /** Milliseconds for the request's duration. Default `performance.now`. */
+  readonly now?: () => number;
+}
+
+export function createLambdaHandler(
+  service: PublishService,
+  options: LambdaHandlerOptions = {},
+): LambdaHandler {
+  const { onRequest } = options;
+  const now = options.now ?? (() => performance.now());
   const http = handle(createApp(service));
   const directInvoke = async (payload: unknown) => {
     try {
@@ -41,11 +54,36 @@ export function createLambdaHandler(service: PublishService): LambdaHandler {
     event: unknown,
     context?: LambdaContext,
   ): Promise<APIGatewayProxyResult | DirectInvokeResponse> => {
-    if (isHttpEvent(event)) return http(event, context);
+    const started = now();
+    const requestId = context?.awsRequestId ?? crypto.randomUUID();
+    const record = (transport: 'http' | 'invoke', status: number, body: unknown) =>
+      onRequest?.({
+        requestId,
+        transport,
+        status,
+        ...messageCounts(body),
+        durationMs: now() - started,
+      });
+    if (isHttpEvent(event)) {
+      const response = await http(event, context);
+      if (onRequest) record('http', response.statusCode, parseBody(response));
+      return response;
+    }
     const { status, body } = await directInvoke(event);
+    record('invoke', status, body);
     return { statusCode: status, ...body };
   };
   return dispatch as LambdaHandler;
+}
+
+/** The JSON body of an HTTP answer, for its message counts; anything else counts none. */
+function parseBody(response: APIGatewayProxyResult): unknown {
+  if (response.isBase64Encoded || !response.body.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(response.body);
+  } catch {
+    return undefined;
+  }
 }
 
 function isHttpEvent(event: unknown): event is LambdaEvent {

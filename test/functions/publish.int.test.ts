@@ -112,3 +112,126 @@ describe('functions/publish handler', () => {
     });
   });
 });
+
+/** Every JSON line written: Powertools writes EMF metrics and logs to stdout (errors to stderr). */
+function writtenJson(): Record<string, unknown>[] {
+  return [process.stdout, process.stderr]
+    .flatMap((stream) => vi.mocked(stream.write).mock.calls)
+    .flatMap(([chunk]) => String(chunk).split('\n'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+interface EmfDirective {
+  Namespace: string;
+  Dimensions: string[][];
+  Metrics: { Name: string; Unit: string }[];
+}
+const directives = (record: Record<string, unknown>): EmfDirective[] =>
+  (record._aws as { CloudWatchMetrics: EmfDirective[] } | undefined)?.CloudWatchMetrics ?? [];
+
+describe('functions/publish telemetry', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it('logs one line per request with its id and emits EMF request, message and latency metrics', async () => {
+    const { registry, tableName } = await freshFleetRegistry();
+    await runProbeRound({ registry, probe, refreshAfterMs: 0 });
+    deploymentEnv(tableName);
+    const { handler } = await import('../../functions/publish.js');
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+
+    await handler({ queue: 'tasks', messages: [{ body: 1 }, { body: 2 }] }, {
+      awsRequestId: 'invoke-req-1',
+    } as LambdaContext);
+    await handler(
+      functionUrlEvent(
+        'POST',
+        '/v1/publish',
+        JSON.stringify({ queue: 'tasks', messages: [{ body: 1 }] }),
+      ),
+      { awsRequestId: 'http-req-1' } as LambdaContext,
+    );
+
+    const lines = writtenJson();
+    const logs = lines.filter((line) => line.message === 'publish request');
+    expect(logs).toEqual([
+      expect.objectContaining({
+        requestId: 'invoke-req-1',
+        transport: 'invoke',
+        status: 200,
+        accepted: 2,
+        failed: 0,
+        durationMs: expect.any(Number),
+      }),
+      expect.objectContaining({
+        requestId: 'http-req-1',
+        transport: 'http',
+        status: 200,
+        accepted: 1,
+        failed: 0,
+      }),
+    ]);
+    const emf = lines.filter((line) => directives(line).length > 0);
+    const requests = emf.filter(
+      (line) => directives(line)[0]?.Metrics[0]?.Name === 'PublishRequests',
+    );
+    expect(
+      requests.map((line) => [line.Transport, line.StatusClass, line.PublishRequests]),
+    ).toEqual([
+      ['invoke', '2xx', 1],
+      ['http', '2xx', 1],
+    ]);
+    expect(directives(requests[0] ?? {})[0]).toEqual({
+      Namespace: 'Warren',
+      Dimensions: [['service', 'Transport', 'StatusClass']],
+      Metrics: [{ Name: 'PublishRequests', Unit: 'Count' }],
+    });
+    const plain = emf.filter((line) => 'PublishLatency' in line);
+    expect(plain.map((line) => [line.AcceptedMessages, line.FailedMessages])).toEqual([
+      [2, 0],
+      [1, 0],
+    ]);
+    expect(directives(plain[0] ?? {})[0]?.Metrics).toEqual(
+      expect.arrayContaining([
+        { Name: 'AcceptedMessages', Unit: 'Count' },
+        { Name: 'FailedMessages', Unit: 'Count' },
+        { Name: 'PublishLatency', Unit: 'Milliseconds' },
+      ]),
+    );
+    expect(plain[0]?.service).toBe('warren-publish');
+  });
+
+  it('counts a direct invoke answered 503 in PublishRequests as invoke 5xx, with its failed messages by code', async () => {
+    const { registry, tableName } = await freshRegistry();
+    await registry.registerNode({ id: 'b9', endpoint: 'amqp://127.0.0.1:1' }, new Date());
+    deploymentEnv(tableName);
+    const { handler } = await import('../../functions/publish.js');
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+
+    const answer = await handler({ queue: 'tasks', messages: [{ body: 1 }] }, {
+      awsRequestId: 'invoke-503',
+    } as LambdaContext);
+
+    expect(answer).toMatchObject({ statusCode: 503 });
+    const lines = writtenJson();
+    expect(lines.find((line) => line.message === 'publish request')).toMatchObject({
+      requestId: 'invoke-503',
+      transport: 'invoke',
+      status: 503,
+      accepted: 0,
+      failed: 1,
+    });
+    expect(
+      lines.find((line) => line.PublishRequests === 1 && line.StatusClass === '5xx'),
+    ).toMatchObject({ Transport: 'invoke', service: 'warren-publish' });
+    const byCode = lines.find((line) => 'Code' in line);
+    expect(directives(byCode ?? {})[0]?.Dimensions).toEqual([['service', 'Code']]);
+    expect(byCode?.FailedMessages).toBe(1);
+  });
+});
