@@ -98,6 +98,7 @@ export function parseNodesArgs(args: readonly string[]): NodesCommand {
     subcommand === 'list' ? LIST_OPTIONS : subcommand === 'register' ? REGISTER_OPTIONS : {};
   const line = parseCommandLine(args, {
     command,
+    // Typed as every option for one reading below: those this command lacks are refused, so absent.
     options: { ...COMMON_OPTIONS, ...own } as typeof ALL_OPTIONS,
     allowPositionals: true,
     elsewhere: {
