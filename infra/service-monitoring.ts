@@ -15,6 +15,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PROBER_METRICS } from '../src/prober/prober-metrics.js';
+import { PUBLISH_METRICS } from '../src/service/publish-metrics.js';
 import { BROKER_METRICS } from './broker/cloudwatch-agent-config.js';
 
 /** Where the prober's Powertools metrics land, by the names the prober emits them with. */
@@ -23,6 +24,7 @@ const PROBER_METRIC = {
   dimensionsMap: { service: PROBER_METRICS.service },
 } as const;
 const NAMES = PROBER_METRICS.names;
+const PUBLISH = PUBLISH_METRICS.names;
 
 /** Thresholds of the service alarms. */
 export const SERVICE_ALARM_THRESHOLDS = {
@@ -64,14 +66,33 @@ export class ServiceMonitoring extends Construct {
       },
       period: minute,
     });
+    const published = (
+      metricName: string,
+      statistic: string,
+      dimensions: Readonly<Record<string, string>> = {},
+    ) =>
+      new Metric({
+        namespace: PUBLISH_METRICS.namespace,
+        dimensionsMap: { service: PUBLISH_METRICS.service, ...dimensions },
+        metricName,
+        statistic,
+        period: minute,
+      });
     const publishInvocations = props.publishFunction.metricInvocations({ period: minute });
+    // A direct invoke answered 503 is a successful invocation: only the request metric sees it.
+    const invoke5xx = published(PUBLISH.requests, 'Sum', {
+      [PUBLISH_METRICS.dimensions.transport]: 'invoke',
+      [PUBLISH_METRICS.dimensions.statusClass]: '5xx',
+    });
     const publishErrorRate = new MathExpression({
       label: 'publish error rate (%)',
-      expression: 'IF(invocations > 0, 100 * (FILL(errors, 0) + FILL(url5xx, 0)) / invocations, 0)',
+      expression:
+        'IF(invocations > 0, 100 * (FILL(errors, 0) + FILL(url5xx, 0) + FILL(invoke5xx, 0)) / invocations, 0)',
       usingMetrics: {
         invocations: publishInvocations,
         errors: props.publishFunction.metricErrors({ period: minute }),
         url5xx: props.publishFunction.metric('Url5xxCount', { period: minute, statistic: 'Sum' }),
+        invoke5xx,
       },
       period: minute,
     });
@@ -157,6 +178,26 @@ export class ServiceMonitoring extends Construct {
         left: [
           props.publishFunction.metricDuration({ statistic: 'p50', period: minute }),
           props.publishFunction.metricDuration({ statistic: 'p99', period: minute }),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Messages accepted and failed',
+        left: [
+          published(PUBLISH.acceptedMessages, 'Sum'),
+          published(PUBLISH.failedMessages, 'Sum'),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Publish latency (ms) and requests by transport and status class',
+        left: [published(PUBLISH.latency, 'p50'), published(PUBLISH.latency, 'p99')],
+        right: [
+          search(
+            `${PUBLISH_METRICS.namespace},StatusClass,Transport,service`,
+            PUBLISH.requests,
+            'Sum',
+          ),
         ],
         width: 12,
       }),

@@ -16,6 +16,7 @@ import {
 import { ENV } from '../../src/config.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import type { HealthRegistry } from '../../src/registry/health-registry.js';
+import { PUBLISH_METRICS } from '../../src/service/publish-metrics.js';
 import { buildTestApp, stackTemplate } from './cdk-context.js';
 
 const PUBLISHER_ROLE = 'arn:aws:iam::123456789012:role/orders-service';
@@ -276,6 +277,48 @@ describe('ServiceStack', () => {
       MetricName: 'ProbeRounds',
       TreatMissingData: 'breaching',
     });
+  });
+
+  it('counts 5xx answered to direct invokes, from the publish metrics, in the publish error rate', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('publish'),
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: Match.stringLikeRegexp('FILL\\(invoke5xx, 0\\)') }),
+      ]),
+    });
+    const [alarm] = Object.values(
+      template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { AlarmDescription: Match.stringLikeRegexp('of publish invocations') },
+      }),
+    );
+    const invoke5xx = (
+      alarm?.Properties.Metrics as { Id: string; MetricStat?: Record<string, unknown> }[]
+    ).find((metric) => metric.Id === 'invoke5xx')?.MetricStat as {
+      Stat: string;
+      Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] };
+    };
+    expect(invoke5xx.Stat).toBe('Sum');
+    expect(invoke5xx.Metric.Namespace).toBe(PUBLISH_METRICS.namespace);
+    expect(invoke5xx.Metric.MetricName).toBe(PUBLISH_METRICS.names.requests);
+    expect(invoke5xx.Metric.Dimensions).toEqual(
+      expect.arrayContaining([
+        { Name: 'service', Value: PUBLISH_METRICS.service },
+        { Name: 'Transport', Value: 'invoke' },
+        { Name: 'StatusClass', Value: '5xx' },
+      ]),
+    );
+  });
+
+  it('charts accepted and failed messages and publish latency on the dashboard', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const name of [
+      PUBLISH_METRICS.names.acceptedMessages,
+      PUBLISH_METRICS.names.failedMessages,
+      PUBLISH_METRICS.names.latency,
+      PUBLISH_METRICS.names.requests,
+    ])
+      expect(body).toContain(name);
   });
 
   it('has a dashboard with broker memory and disk', () => {
