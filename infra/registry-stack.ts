@@ -110,7 +110,7 @@ export class RegistryStack extends Stack {
     Validations.of(this.credentialsSecret).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
       reason:
-        'Rotation changes the RabbitMQ user on every broker (warren-sync-credentials over SSM): an operator runbook in the README, not a rotation Lambda',
+        'Rotation changes the RabbitMQ user on every broker (warren-sync-credentials over SSM): an operator runbook in docs/operations.md, not a rotation Lambda',
     });
 
     // Starts as a placeholder; the custom resource below writes the CA into it once.

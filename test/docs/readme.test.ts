@@ -10,7 +10,7 @@ const README_MAX_BYTES = 15 * 1024;
  * Link targets another change of issue 13 is adding (the OpenAPI document);
  * drop an entry once its file is in the repository, so the link is checked.
  */
-const PENDING = new Set(['docs/openapi.json']);
+const PENDING = new Set<string>();
 
 const documents = [
   'README.md',

@@ -291,8 +291,9 @@ describe('ServiceStack', () => {
         Properties: { AlarmDescription: Match.stringLikeRegexp('of publish invocations') },
       }),
     );
+    if (!alarm) throw new Error('no publish error rate alarm');
     const invoke5xx = (
-      alarm?.Properties.Metrics as { Id: string; MetricStat?: Record<string, unknown> }[]
+      alarm.Properties.Metrics as { Id: string; MetricStat?: Record<string, unknown> }[]
     ).find((metric) => metric.Id === 'invoke5xx')?.MetricStat as {
       Stat: string;
       Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] };
