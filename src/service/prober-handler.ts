@@ -11,6 +11,7 @@ import {
   roundLogAttributes,
   roundMetrics,
 } from '../prober/round-telemetry.js';
+import { addMetricEntries } from './add-metric-entries.js';
 import type { ProberService } from './create-prober-service.js';
 
 // Loose on purpose: a scheduled event, or `{}` (or nothing) from a manual invoke.
@@ -48,19 +49,7 @@ export function createProberHandler(options: {
     emit([INVOCATION_FAILED_METRIC]);
     return { error: message };
   };
-  const emit = (entries: readonly MetricEntry[]): void => {
-    for (const { name, unit, value, dimensions } of entries) {
-      if (!dimensions) {
-        metrics.addMetric(name, unit, value);
-        continue;
-      }
-      // Powertools applies dimensions to a whole EMF record: a dimensioned value gets its own.
-      const single = metrics.singleMetric();
-      for (const [key, dimension] of Object.entries(dimensions))
-        single.addDimension(key, dimension);
-      single.addMetric(name, unit, value);
-    }
-  };
+  const emit = (entries: readonly MetricEntry[]): void => addMetricEntries(metrics, entries);
 
   return async (event: unknown, context: ProberContext): Promise<ProberHandlerResult> => {
     logger.addContext(context);

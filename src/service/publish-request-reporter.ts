@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { addMetricEntries } from './add-metric-entries.js';
 import { type PublishRequestRecord, requestMetrics } from './publish-metrics.js';
 
 /**
@@ -26,16 +27,7 @@ export function createPublishRequestReporter(options: {
       failedByCode: record.failedByCode,
       durationMs: Math.round(record.durationMs),
     });
-    for (const { name, unit, value, dimensions } of requestMetrics(record)) {
-      if (!dimensions) {
-        metrics.addMetric(name, unit, value);
-        continue;
-      }
-      const single = metrics.singleMetric();
-      for (const [key, dimension] of Object.entries(dimensions))
-        single.addDimension(key, dimension);
-      single.addMetric(name, unit, value);
-    }
+    addMetricEntries(metrics, requestMetrics(record));
     metrics.publishStoredMetrics();
   };
 }
