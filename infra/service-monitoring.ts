@@ -4,6 +4,7 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  type IMetric,
   MathExpression,
   Metric,
   SingleValueWidget,
@@ -42,7 +43,8 @@ export interface ServiceMonitoringProps {
 
 /**
  * warren's service alarms (eligible brokers, prober errors, stale registry,
- * publish error rate) and its dashboard, brokers' memory and disk included.
+ * publisher panic mode, publisher cut off from the registry, publish error
+ * rate) and its dashboard, brokers' memory and disk included.
  *
  * @example new ServiceMonitoring(this, 'Monitoring', { publishFunction, proberFunction, alarmTopic });
  */
@@ -97,6 +99,17 @@ export class ServiceMonitoring extends Construct {
       period: minute,
     });
 
+    /** Fires when `metric` is 1 or more in 3 of 5 minutes; no data is no event. */
+    const seenIn3Of5Minutes = (id: string, alarmDescription: string, metric: IMetric) =>
+      new Alarm(this, id, {
+        alarmDescription,
+        metric,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
     const alarms = [
       new Alarm(this, 'FewEligibleBrokers', {
         alarmDescription: `Fewer than ${SERVICE_ALARM_THRESHOLDS.minEligibleBrokers} brokers are eligible: one more failure stops or concentrates publishing`,
@@ -106,15 +119,11 @@ export class ServiceMonitoring extends Construct {
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
       }),
-      new Alarm(this, 'ProberErrors', {
-        alarmDescription: 'The prober failed (Lambda error or reported invocation error)',
-        metric: proberErrors,
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      seenIn3Of5Minutes(
+        'ProberErrors',
+        'The prober failed (Lambda error or reported invocation error)',
+        proberErrors,
+      ),
       new Alarm(this, 'RegistryStale', {
         alarmDescription:
           'No probe round ran: the registry is going stale and publishers fall back to panic mode',
@@ -125,6 +134,16 @@ export class ServiceMonitoring extends Construct {
         // No data at all means no prober ran.
         treatMissingData: TreatMissingData.BREACHING,
       }),
+      seenIn3Of5Minutes(
+        'PublishPanicMode',
+        'Publish requests were routed in panic mode (too few eligible brokers, or no trustworthy registry): every active broker is tried, healthy or not',
+        published(PUBLISH.panicRequests, 'Sum'),
+      ),
+      seenIn3Of5Minutes(
+        'PublisherRegistryUnreachable',
+        'The publish function could not read the registry and routed on its last known good view',
+        published(PUBLISH.staleViewFallbacks, 'Sum'),
+      ),
       new Alarm(this, 'PublishErrorRate', {
         alarmDescription: `More than ${SERVICE_ALARM_THRESHOLDS.publishErrorRatePercent}% of publish invocations failed or answered 5xx`,
         metric: publishErrorRate,
@@ -198,6 +217,22 @@ export class ServiceMonitoring extends Construct {
             PUBLISH.requests,
             'Sum',
           ),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Failed-over copies and broker attempt failures by broker',
+        left: [published(PUBLISH.failoverMessages, 'Sum')],
+        right: [
+          search(`${PUBLISH_METRICS.namespace},NodeId,service`, PUBLISH.attemptFailures, 'Sum'),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Panic-mode requests and stale-view fallbacks',
+        left: [
+          published(PUBLISH.panicRequests, 'Sum'),
+          published(PUBLISH.staleViewFallbacks, 'Sum'),
         ],
         width: 12,
       }),

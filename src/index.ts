@@ -124,12 +124,17 @@ export type {
   PoolTarget,
 } from './publish/broker-pool.js';
 export {
-  type AttemptFailureEvent,
   createPublisher,
   DEFAULT_PUBLISHER_POLICY,
   type PublisherOptions,
   type PublisherPolicy,
 } from './publish/create-publisher.js';
+export type {
+  AttemptFailureEvent,
+  PublishRouting,
+  PublishTelemetry,
+  ViewSource,
+} from './publish/publish-telemetry.js';
 export type {
   Destination,
   FailureCode,
@@ -178,10 +183,18 @@ export { credentialsFromSource } from './service/credentials-for.js';
 export { DEFAULT_PROBER_SETTINGS, type ProberSettings } from './service/prober-settings.js';
 export { DEFAULT_PUBLISH_LIMITS, type PublishLimits } from './service/publish-limits.js';
 export {
+  type AttemptFailureRecord,
+  PUBLISH_METRICS,
+  type PublishRequestRecord,
+  type RequestRouting,
+  requestMetrics,
+} from './service/publish-metrics.js';
+export {
   PublishRequestError,
   type PublishRequestProblem,
 } from './service/publish-request-error.js';
 export {
+  type PublishCallOptions,
   type PublishResponse,
   type PublishService,
   type PublishServiceParts,
@@ -192,6 +205,7 @@ export {
   type PublishSettings,
   resolvePublishSettings,
 } from './service/publish-settings.js';
+export { createPublishTally, type PublishTally } from './service/publish-tally.js';
 
 // Topology: the exchanges, queues and bindings brokers carry, in RabbitMQ's definitions shape.
 export {

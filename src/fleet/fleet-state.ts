@@ -9,6 +9,8 @@ export interface FleetDescription {
   readonly pid: number;
   readonly dataDir: string;
   readonly apiUrl: string;
+  /** The local API's request log: a JSON line per request (`api-log.ts`). */
+  readonly apiLog: string;
   readonly registry: { readonly endpoint: string; readonly tableName: string };
   readonly probeIntervalMs: number;
   /** What every broker carries (the probe queue included): consumers find dead-letter exchanges here. */

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
 import { createRegistryTable } from '../dynamodb/create-registry-table.js';
 import { createDynamoDbClients } from '../dynamodb/dynamodb-client.js';
@@ -12,6 +12,7 @@ import { defaultTopology } from '../topology/load-topology.js';
 import { withProbeQueue } from '../topology/probe-queue.js';
 import type { Topology } from '../topology/topology.js';
 import { adoptBrokers } from './adopted-brokers.js';
+import { API_LOG_FILE, openApiLog } from './api-log.js';
 import type { SupervisedBroker } from './broker-supervisor.js';
 import type { FleetEventListener } from './fleet-events.js';
 import {
@@ -144,7 +145,9 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       { registry, credentialsFor },
     );
     cleanups.push(() => service.close());
-    const api = await serveApp(createApp(service), {
+    const apiLog = openApiLog(join(dataDir, API_LOG_FILE));
+    cleanups.push(() => apiLog.close());
+    const api = await serveApp(createApp(service, { onRequest: apiLog.record }), {
       port: options.port ?? 8080,
       hostname: '127.0.0.1',
     });
@@ -155,6 +158,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       pid: process.pid,
       dataDir,
       apiUrl: api.url,
+      apiLog: join(dataDir, API_LOG_FILE),
       registry: { endpoint: db.endpoint, tableName },
       probeIntervalMs,
       topology,

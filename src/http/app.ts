@@ -1,5 +1,8 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import type { PublishTelemetry } from '../publish/publish-telemetry.js';
+import type { PublishRequestRecord } from '../service/publish-metrics.js';
 import type { PublishService } from '../service/publish-service.js';
+import { startRequest } from '../service/publish-tally.js';
 import { errorOutcome, send } from './error-table.js';
 import { HttpRequestError } from './http-request-error.js';
 import { toNodeView } from './node-view.js';
@@ -9,7 +12,24 @@ import { registerPublishRoute } from './publish-route.js';
 export interface AppOptions {
   /** Milliseconds since the epoch, for node staleness; injected so that tests control time. */
   readonly now?: () => number;
+  /**
+   * Told once per request, after it is answered: its id, status, message
+   * counts, what the publisher did and its duration (the log line and metrics).
+   */
+  readonly onRequest?: (record: PublishRequestRecord) => void;
+  /** A request's id; where it gives none, the caller's `x-request-id` if sane, else a random UUID. */
+  readonly requestIdOf?: (c: Context) => string | undefined;
+  /** Milliseconds for request durations. Default `performance.now`. */
+  readonly elapsed?: () => number;
 }
+
+/** What a route may read from the request's context: the publish call's telemetry, when recorded. */
+export interface AppEnv {
+  Variables: { telemetry?: PublishTelemetry };
+}
+
+/** A caller's request id is echoed and logged only when it is a short plain token. */
+const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
  * The warren HTTP API over a publish service, served by the publish Lambda
@@ -21,9 +41,25 @@ export interface AppOptions {
  * const app = createApp(createPublishService({ registry, credentialsFor }));
  * const response = await app.request('/v1/nodes');
  */
-export function createApp(service: PublishService, options: AppOptions = {}): Hono {
+export function createApp(service: PublishService, options: AppOptions = {}): Hono<AppEnv> {
   const now = options.now ?? Date.now;
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
+
+  const { onRequest } = options;
+  if (onRequest) {
+    const elapsed = options.elapsed ?? (() => performance.now());
+    app.use(async (c, next) => {
+      const request = startRequest(elapsed);
+      const asked = c.req.header('x-request-id');
+      const requestId =
+        options.requestIdOf?.(c) ??
+        (asked !== undefined && CLIENT_REQUEST_ID.test(asked) ? asked : crypto.randomUUID());
+      c.set('telemetry', request.telemetry);
+      await next();
+      c.header('x-request-id', requestId);
+      onRequest(request.finish({ requestId, transport: 'http', status: c.res.status }));
+    });
+  }
 
   app.get('/healthz', async (c) => {
     try {

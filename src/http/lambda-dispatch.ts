@@ -4,8 +4,9 @@ import {
   type LambdaContext,
   type LambdaEvent,
 } from 'hono/aws-lambda';
-import { messageCounts, type PublishRequestRecord } from '../service/publish-metrics.js';
+import type { PublishRequestRecord } from '../service/publish-metrics.js';
 import type { PublishResponse, PublishService } from '../service/publish-service.js';
+import { startRequest } from '../service/publish-tally.js';
 import { createApp } from './app.js';
 import { type ErrorBody, errorOutcome, resultsOutcome } from './error-table.js';
 
@@ -42,48 +43,33 @@ export function createLambdaHandler(
 ): LambdaHandler {
   const { onRequest } = options;
   const now = options.now ?? (() => performance.now());
-  const http = handle(createApp(service));
-  const directInvoke = async (payload: unknown) => {
+  const http = handle(
+    createApp(service, {
+      ...(onRequest && { onRequest, elapsed: now }),
+      requestIdOf: (c) =>
+        (c.env as { lambdaContext?: LambdaContext } | undefined)?.lambdaContext?.awsRequestId,
+    }),
+  );
+  const directInvoke = async (payload: unknown, context?: LambdaContext) => {
+    const request = onRequest && startRequest(now);
+    let answer: { status: number; body: PublishResponse | ErrorBody };
     try {
-      return resultsOutcome(await service.publish(payload));
+      answer = resultsOutcome(await service.publish(payload, { telemetry: request?.telemetry }));
     } catch (error) {
-      return errorOutcome(error, service.reportInternalError);
+      answer = errorOutcome(error, service.reportInternalError);
     }
+    if (request && onRequest) {
+      const requestId = context?.awsRequestId ?? crypto.randomUUID();
+      onRequest(request.finish({ requestId, transport: 'invoke', status: answer.status }));
+    }
+    return { statusCode: answer.status, ...answer.body };
   };
-  const dispatch = async (
+  const dispatch = (
     event: unknown,
     context?: LambdaContext,
-  ): Promise<APIGatewayProxyResult | DirectInvokeResponse> => {
-    const started = now();
-    const requestId = context?.awsRequestId ?? crypto.randomUUID();
-    const record = (transport: 'http' | 'invoke', status: number, body: unknown) =>
-      onRequest?.({
-        requestId,
-        transport,
-        status,
-        ...messageCounts(body),
-        durationMs: now() - started,
-      });
-    if (isHttpEvent(event)) {
-      const response = await http(event, context);
-      if (onRequest) record('http', response.statusCode, parseBody(response));
-      return response;
-    }
-    const { status, body } = await directInvoke(event);
-    record('invoke', status, body);
-    return { statusCode: status, ...body };
-  };
+  ): Promise<APIGatewayProxyResult | DirectInvokeResponse> =>
+    isHttpEvent(event) ? http(event, context) : directInvoke(event, context);
   return dispatch as LambdaHandler;
-}
-
-/** The JSON body of an HTTP answer, for its message counts; anything else counts none. */
-function parseBody(response: APIGatewayProxyResult): unknown {
-  if (response.isBase64Encoded || !response.body.startsWith('{')) return undefined;
-  try {
-    return JSON.parse(response.body);
-  } catch {
-    return undefined;
-  }
 }
 
 function isHttpEvent(event: unknown): event is LambdaEvent {

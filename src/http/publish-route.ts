@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { PublishService } from '../service/publish-service.js';
+import type { AppEnv } from './app.js';
 import { errorOutcome, resultsOutcome, send } from './error-table.js';
 import { HttpRequestError } from './http-request-error.js';
 
@@ -14,7 +15,7 @@ export const PUBLISH_PATH = '/v1/publish';
  *
  * @example registerPublishRoute(app, service);
  */
-export function registerPublishRoute(app: Hono, service: PublishService): void {
+export function registerPublishRoute(app: Hono<AppEnv>, service: PublishService): void {
   const { maxRequestBytes } = service.limits;
   const tooLarge = () =>
     new HttpRequestError(
@@ -34,7 +35,8 @@ export function registerPublishRoute(app: Hono, service: PublishService): void {
       }
       const bytes = await readAtMost(c.req.raw, maxRequestBytes);
       if (bytes === undefined) throw tooLarge();
-      return send(c, resultsOutcome(await service.publish(parseJson(bytes))));
+      const telemetry = c.get('telemetry');
+      return send(c, resultsOutcome(await service.publish(parseJson(bytes), { telemetry })));
     },
   );
   app.all(PUBLISH_PATH, (c) => {

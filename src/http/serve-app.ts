@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
 
 /** The HTTP port is taken; `port` says which. */
 export class PortInUseError extends Error {
@@ -17,9 +16,9 @@ export interface ServedApp {
   close(): Promise<void>;
 }
 
-/** Serves a Hono app on Node's HTTP server; resolves once it listens. */
+/** Serves a Hono app (or any fetch handler) on Node's HTTP server; resolves once it listens. */
 export async function serveApp(
-  app: Hono,
+  app: { readonly fetch: (request: Request) => Response | Promise<Response> },
   options: { port: number; hostname: string },
 ): Promise<ServedApp> {
   const server = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname });

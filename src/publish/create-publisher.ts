@@ -23,6 +23,7 @@ import {
   startCopies,
 } from './message-copies.js';
 import { createOutlierDetector } from './outlier-detector.js';
+import type { PublishTelemetry } from './publish-telemetry.js';
 import type { Destination, Publisher, PublishMessage } from './publisher.js';
 
 export interface PublisherPolicy {
@@ -56,15 +57,6 @@ export interface PublisherOptions {
   readonly clock?: () => number;
   readonly random?: () => number;
   readonly onReportError?: (error: unknown) => void;
-  /** Told of every broker that failed an attempt, with the details callers never see (for logs). */
-  readonly onAttemptFailure?: (event: AttemptFailureEvent) => void;
-}
-
-export interface AttemptFailureEvent {
-  readonly node: string;
-  readonly failure: AttemptFailure;
-  /** Messages of the attempt that failed this way. */
-  readonly messages: number;
 }
 
 /**
@@ -138,9 +130,11 @@ export function createPublisher(options: PublisherOptions): Publisher {
     outcomes: readonly AttemptOutcome[],
     cutShort: boolean,
     retry: CopyAttempt[],
+    telemetry: PublishTelemetry | undefined,
   ) => {
     let brokerFailure: AttemptFailure | undefined;
     let failedCopies = 0;
+    const retryFrom = retry.length;
     batch.forEach((copy, i) => {
       const outcome: AttemptOutcome = outcomes[i] ?? {
         ok: false,
@@ -170,7 +164,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
       outliers.succeeded(node.id);
       return;
     }
-    options.onAttemptFailure?.({ node: node.id, failure: brokerFailure, messages: failedCopies });
+    telemetry?.attemptFailed({
+      node: node.id,
+      failure: brokerFailure,
+      messages: failedCopies,
+      retried: retry.length - retryFrom,
+    });
     // A confirm that never came means a channel we cannot trust: reconnect next time.
     if (brokerFailure.kind === 'timeout') options.pool.discard(node.id);
     reportFailure(node.id);
@@ -193,6 +192,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
         .read({ timeoutMs: Math.max(0, deadline - clock()) })
         .catch(() => undefined);
       const candidates = candidatesFrom(view, replicas);
+      const telemetry = publishOptions?.telemetry;
+      telemetry?.routed({ view: view?.source ?? 'unavailable', panic: candidates.panic });
       const preferredCount = candidates.preferred.length;
       // Copies placed earlier in this batch count as load, so one batch spreads too.
       const planned = new Map<string, number>();
@@ -234,13 +235,15 @@ export function createPublisher(options: PublisherOptions): Publisher {
         await Promise.all(
           [...groups].map(async ([node, batch]) => {
             const outcomes = await attempt(node, destination, batch, timeoutMs);
-            settleBatch(node, batch, outcomes, cutShort, retry);
+            settleBatch(node, batch, outcomes, cutShort, retry, telemetry);
           }),
         );
         pending = retry;
       }
 
-      return entries.map((entry) => resultOf(entry, candidates));
+      const results = entries.map((entry) => resultOf(entry, candidates));
+      telemetry?.settled(results);
+      return results;
     },
   };
 }

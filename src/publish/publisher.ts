@@ -1,3 +1,5 @@
+import type { PublishTelemetry } from './publish-telemetry.js';
+
 /**
  * The publish contract shared by the in-process library, the HTTP API and the
  * Lambda's direct invoke.
@@ -63,6 +65,8 @@ export interface PublishOptions {
    * to distinct zones where brokers carry one.
    */
   readonly replicas?: number;
+  /** Told what this call routed on, which brokers failed it and its results; none by default. */
+  readonly telemetry?: PublishTelemetry | undefined;
 }
 
 /** Sends messages to healthy brokers, failing over to others; `accepted` means `replicas` brokers confirmed it. */

@@ -1,6 +1,6 @@
 import { createAmqpBrokerPool } from '../publish/amqp-broker-pool.js';
 import type { CredentialsFor } from '../publish/broker-pool.js';
-import { type AttemptFailureEvent, createPublisher } from '../publish/create-publisher.js';
+import { createPublisher } from '../publish/create-publisher.js';
 import type { Publisher } from '../publish/publisher.js';
 import { createCachedFleetView } from '../registry/cached-fleet-view.js';
 import type { HealthRegistry, RegistryUnavailableError } from '../registry/health-registry.js';
@@ -16,8 +16,6 @@ export interface PublishServiceDeps {
   /** Milliseconds since the epoch. Default `Date.now`. */
   readonly clock?: () => number;
   readonly onInternalError?: (error: unknown) => void;
-  /** Every broker that failed an attempt, with details callers never see (for logs). */
-  readonly onAttemptFailure?: (event: AttemptFailureEvent) => void;
   readonly onRefreshError?: (error: RegistryUnavailableError) => void;
 }
 
@@ -69,7 +67,6 @@ export function createPublishService(
       replicas: resolved.replicas,
     },
     clock,
-    ...(deps.onAttemptFailure && { onAttemptFailure: deps.onAttemptFailure }),
   });
   const service = publishService({
     fleet,

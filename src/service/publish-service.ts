@@ -1,3 +1,4 @@
+import type { PublishTelemetry } from '../publish/publish-telemetry.js';
 import type { MessageResult, Publisher } from '../publish/publisher.js';
 import type { CachedFleetView } from '../registry/cached-fleet-view.js';
 import type { Topology } from '../topology/topology.js';
@@ -25,11 +26,17 @@ export interface PublishService {
   readonly limits: PublishLimits;
   /**
    * Validates a publish request (parsed JSON: the HTTP body or an invoke
-   * payload), checks its destination against the topology and publishes it.
+   * payload), checks its destination against the topology and publishes it;
+   * `telemetry` is told what the publisher did (a request that fails
+   * validation never reaches it).
    */
-  publish(request: unknown): Promise<PublishResponse>;
+  publish(request: unknown, options?: PublishCallOptions): Promise<PublishResponse>;
   /** Told of every error that reached a caller only as `internal_error`. */
   reportInternalError(error: unknown): void;
+}
+
+export interface PublishCallOptions {
+  readonly telemetry?: PublishTelemetry | undefined;
 }
 
 export interface PublishServiceParts {
@@ -60,11 +67,12 @@ export function publishService(parts: PublishServiceParts): PublishService {
     fleet: parts.fleet,
     probeIntervalMs: parts.probeIntervalMs,
     limits,
-    async publish(json) {
+    async publish(json, options) {
       const request = parsePublishRequest(json, limits);
       const destination = resolveDestination(request, parts.topology);
       const results = await parts.publisher.publish(destination, request.messages, {
         deadlineMs,
+        telemetry: options?.telemetry,
         ...(request.replicas !== undefined && { replicas: request.replicas }),
       });
       if (results.length !== request.messages.length) {

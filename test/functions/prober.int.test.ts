@@ -3,6 +3,7 @@ import type { ProberContext, ProberHandlerResult } from '../../functions/prober.
 import { ENV } from '../../src/config.js';
 import type { ProberInvocationResult } from '../../src/prober/prober-invocation.js';
 import type { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
+import { captureOutput, directives, writtenJson } from '../support/powertools-output.js';
 import { freshFleetRegistry, stubRegistryEnv } from '../support/registry.js';
 
 const _fleet = inject('fleet');
@@ -39,24 +40,10 @@ async function importHandler() {
   return (await import('../../functions/prober.js')).handler;
 }
 
-/** Every JSON line written: Powertools writes EMF metrics and logs to stdout (errors to stderr), as Lambda expects. */
-function writtenJson(): Record<string, unknown>[] {
-  return [process.stdout, process.stderr]
-    .flatMap((stream) => vi.mocked(stream.write).mock.calls)
-    .flatMap(([chunk]) => String(chunk).split('\n'))
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
 const metricNames = (record: Record<string, unknown>): string[] =>
-  (
-    record._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }
-  ).CloudWatchMetrics.flatMap((directive) => directive.Metrics.map((metric) => metric.Name));
+  directives(record).flatMap((directive) => directive.Metrics.map((metric) => metric.Name));
 
-beforeEach(() => {
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
+beforeEach(captureOutput);
 afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();

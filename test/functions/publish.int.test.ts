@@ -4,6 +4,7 @@ import { ENV } from '../../src/config.js';
 import type { NodeView } from '../../src/http/node-view.js';
 import { runProbeRound } from '../../src/prober/probe-round.js';
 import { functionUrlEvent } from '../support/lambda-events.js';
+import { captureOutput, directives, writtenJson } from '../support/powertools-output.js';
 import { probe } from '../support/publishing.js';
 import { freshFleetRegistry, freshRegistry, stubRegistryEnv } from '../support/registry.js';
 
@@ -113,23 +114,6 @@ describe('functions/publish handler', () => {
   });
 });
 
-/** Every JSON line written: Powertools writes EMF metrics and logs to stdout (errors to stderr). */
-function writtenJson(): Record<string, unknown>[] {
-  return [process.stdout, process.stderr]
-    .flatMap((stream) => vi.mocked(stream.write).mock.calls)
-    .flatMap(([chunk]) => String(chunk).split('\n'))
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-interface EmfDirective {
-  Namespace: string;
-  Dimensions: string[][];
-  Metrics: { Name: string; Unit: string }[];
-}
-const directives = (record: Record<string, unknown>): EmfDirective[] =>
-  (record._aws as { CloudWatchMetrics: EmfDirective[] } | undefined)?.CloudWatchMetrics ?? [];
-
 describe('functions/publish telemetry', () => {
   afterEach(() => {
     vi.restoreAllMocks();
@@ -142,8 +126,7 @@ describe('functions/publish telemetry', () => {
     await runProbeRound({ registry, probe, refreshAfterMs: 0 });
     deploymentEnv(tableName);
     const { handler } = await import('../../functions/publish.js');
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    captureOutput();
 
     await handler({ queue: 'tasks', messages: [{ body: 1 }, { body: 2 }] }, {
       awsRequestId: 'invoke-req-1',
@@ -201,8 +184,18 @@ describe('functions/publish telemetry', () => {
         { Name: 'AcceptedMessages', Unit: 'Count' },
         { Name: 'FailedMessages', Unit: 'Count' },
         { Name: 'PublishLatency', Unit: 'Milliseconds' },
+        { Name: 'FailoverMessages', Unit: 'Count' },
+        { Name: 'PanicRequests', Unit: 'Count' },
+        { Name: 'StaleViewFallbacks', Unit: 'Count' },
+        { Name: 'AttemptFailures', Unit: 'Count' },
       ]),
     );
+    expect(logs[0]).toMatchObject({
+      view: 'fresh',
+      panic: false,
+      failedOver: 0,
+      attemptFailures: [],
+    });
     expect(plain[0]?.service).toBe('warren-publish');
   });
 
@@ -211,8 +204,7 @@ describe('functions/publish telemetry', () => {
     await registry.registerNode({ id: 'b9', endpoint: 'amqp://127.0.0.1:1' }, new Date());
     deploymentEnv(tableName);
     const { handler } = await import('../../functions/publish.js');
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    captureOutput();
 
     const answer = await handler({ queue: 'tasks', messages: [{ body: 1 }] }, {
       awsRequestId: 'invoke-503',
@@ -226,12 +218,31 @@ describe('functions/publish telemetry', () => {
       status: 503,
       accepted: 0,
       failed: 1,
+      view: 'fresh',
+      panic: true,
+      failedOver: 0,
+      attemptFailures: [{ node: 'b9', kind: 'connect', messages: 1, retried: 0 }],
     });
+    // The log names the broker and the kind of failure, never its address.
+    expect(JSON.stringify(lines)).not.toContain('127.0.0.1');
     expect(
       lines.find((line) => line.PublishRequests === 1 && line.StatusClass === '5xx'),
     ).toMatchObject({ Transport: 'invoke', service: 'warren-publish' });
     const byCode = lines.find((line) => 'Code' in line);
     expect(directives(byCode ?? {})[0]?.Dimensions).toEqual([['service', 'Code']]);
     expect(byCode?.FailedMessages).toBe(1);
+    const byNode = lines.find((line) => 'NodeId' in line);
+    expect(byNode).toMatchObject({ NodeId: 'b9', AttemptFailures: 1 });
+    expect(directives(byNode ?? {})[0]).toEqual({
+      Namespace: 'Warren',
+      Dimensions: [['service', 'NodeId']],
+      Metrics: [{ Name: 'AttemptFailures', Unit: 'Count' }],
+    });
+    expect(lines.find((line) => 'PublishLatency' in line)).toMatchObject({
+      PanicRequests: 1,
+      StaleViewFallbacks: 0,
+      FailoverMessages: 0,
+      AttemptFailures: 1,
+    });
   });
 });

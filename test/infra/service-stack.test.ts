@@ -310,6 +310,23 @@ describe('ServiceStack', () => {
     );
   });
 
+  it('alarms on publish requests routed in panic mode or on a last known good view', () => {
+    for (const metricName of [
+      PUBLISH_METRICS.names.panicRequests,
+      PUBLISH_METRICS.names.staleViewFallbacks,
+    ]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metricName,
+        Namespace: PUBLISH_METRICS.namespace,
+        Dimensions: [{ Name: 'service', Value: PUBLISH_METRICS.service }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
   it('charts accepted and failed messages and publish latency on the dashboard', () => {
     const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard?.Properties.DashboardBody);
@@ -318,6 +335,10 @@ describe('ServiceStack', () => {
       PUBLISH_METRICS.names.failedMessages,
       PUBLISH_METRICS.names.latency,
       PUBLISH_METRICS.names.requests,
+      PUBLISH_METRICS.names.failoverMessages,
+      PUBLISH_METRICS.names.attemptFailures,
+      PUBLISH_METRICS.names.panicRequests,
+      PUBLISH_METRICS.names.staleViewFallbacks,
     ])
       expect(body).toContain(name);
   });

@@ -16,7 +16,18 @@ const run = promisify(execFile);
 const repoRoot = join(import.meta.dirname, '../..');
 const fixture = join(import.meta.dirname, 'fixture');
 /** What `npm pack` reads: the package's own files and what its build compiles from. */
-const PACKED_FROM = ['package.json', 'README.md', 'LICENSE', 'bin', 'src', 'types'];
+const PACKED_FROM = [
+  'package.json',
+  'README.md',
+  'CHANGELOG.md',
+  'BENCHMARKS.md',
+  'CONTRIBUTING.md',
+  'LICENSE',
+  'bin',
+  'docs',
+  'src',
+  'types',
+];
 const BUILT_WITH = ['tsconfig.json', 'tsconfig.build.json'];
 
 interface PackResult {
@@ -100,6 +111,22 @@ describe('the npm package', () => {
     expect(paths.filter((path) => /\.[cm]?ts$/.test(path) && !/\.d\.[cm]?ts$/.test(path))).toEqual(
       [],
     );
+  });
+
+  it('ships every file the README links to, so its links work inside the tarball', async () => {
+    const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+      .map((match) => match[1] ?? '')
+      .filter((target) => !/^[a-z]+:/.test(target));
+    expect(linked).toContain('docs/http-api.md');
+    const paths = packed.files.map((file) => file.path);
+    // The examples run from a clone (they import ../../src), so they stay out of the tarball.
+    const missing = linked.filter(
+      (target) =>
+        target !== 'examples/' &&
+        !paths.some((path) => path === target || path.startsWith(`${target}/`)),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('declares tsx only for development', async () => {

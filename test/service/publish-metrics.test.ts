@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  messageCounts,
-  type PublishRequestRecord,
-  requestMetrics,
-} from '../../src/service/publish-metrics.js';
+import { type PublishRequestRecord, requestMetrics } from '../../src/service/publish-metrics.js';
 
 const base: PublishRequestRecord = {
   requestId: 'r1',
@@ -62,23 +58,57 @@ describe('requestMetrics', () => {
   });
 });
 
-describe('messageCounts', () => {
-  it.each([
-    ['an error body', { error: { code: 'invalid_request', message: 'x' } }, 0, {}],
-    [
-      'mixed results',
-      {
-        results: [
-          { status: 'accepted' },
-          { status: 'failed', code: 'unroutable' },
-          { status: 'failed', code: 'unroutable' },
+describe('requestMetrics of what the publisher did', () => {
+  const value = (entries: ReturnType<typeof requestMetrics>, name: string) =>
+    entries.find((entry) => entry.name === name && !entry.dimensions)?.value;
+
+  it('emits zeros for failover, panic, stale view and attempt failures when nothing went wrong', () => {
+    const entries = requestMetrics({
+      ...base,
+      routing: { view: 'fresh', panic: false, failedOver: 0, attemptFailures: [] },
+    });
+    for (const name of [
+      'FailoverMessages',
+      'PanicRequests',
+      'StaleViewFallbacks',
+      'AttemptFailures',
+    ]) {
+      expect(value(entries, name)).toBe(0);
+    }
+    expect(entries.filter((entry) => entry.dimensions?.NodeId)).toEqual([]);
+  });
+
+  it('counts failed-over copies, panic mode, a last-known-good view and attempt failures per broker', () => {
+    const entries = requestMetrics({
+      ...base,
+      routing: {
+        view: 'last-known-good',
+        panic: true,
+        failedOver: 3,
+        attemptFailures: [
+          { node: 'b1', kind: 'closed', messages: 2, retried: 2 },
+          { node: 'b2', kind: 'timeout', messages: 1, retried: 1 },
+          { node: 'b1', kind: 'connect', messages: 1, retried: 0 },
         ],
       },
-      1,
-      { unroutable: 2 },
-    ],
-    ['nothing', undefined, 0, {}],
-  ])('counts %s', (_, body, accepted, failedByCode) => {
-    expect(messageCounts(body)).toEqual({ accepted, failedByCode });
+    });
+    expect(value(entries, 'FailoverMessages')).toBe(3);
+    expect(value(entries, 'PanicRequests')).toBe(1);
+    expect(value(entries, 'StaleViewFallbacks')).toBe(1);
+    expect(value(entries, 'AttemptFailures')).toBe(3);
+    expect(entries.filter((entry) => entry.dimensions?.NodeId)).toEqual([
+      { name: 'AttemptFailures', unit: 'Count', value: 2, dimensions: { NodeId: 'b1' } },
+      { name: 'AttemptFailures', unit: 'Count', value: 1, dimensions: { NodeId: 'b2' } },
+    ]);
+  });
+
+  it('counts no stale-view fallback for a fresh or stale-while-refreshing view', () => {
+    for (const view of ['fresh', 'stale'] as const) {
+      const entries = requestMetrics({
+        ...base,
+        routing: { view, panic: false, failedOver: 0, attemptFailures: [] },
+      });
+      expect(value(entries, 'StaleViewFallbacks')).toBe(0);
+    }
   });
 });
