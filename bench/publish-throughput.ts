@@ -28,6 +28,7 @@ import {
 } from './publish-throughput/settings.js';
 import { purge, type Run, throughputRun } from './publish-throughput/throughput-run.js';
 import {
+  bareHttpProbe,
   httpFloorProbe,
   httpVariant,
   type LatencyProbe,
@@ -88,7 +89,8 @@ async function main(): Promise<void> {
       if (PATH !== 'library') variants.push(httpVariant(fleet.apiUrl, replicas));
     }
     const probes: LatencyProbe[] = [...variants];
-    if (PATH !== 'library') probes.push(httpFloorProbe(fleet.apiUrl));
+    if (PATH !== 'library')
+      probes.push(httpFloorProbe(fleet.apiUrl), bareHttpProbe(host.bareHttpUrl));
 
     // Warm-up: connections opened, code compiled, registry cached; not counted.
     console.error('warming up...');

@@ -126,6 +126,22 @@ export function httpFloorProbe(apiUrl: string): LatencyProbe {
   };
 }
 
+/** The same single-message request to a node:http server that reads it and answers at once: HTTP's own round trip. */
+export function bareHttpProbe(bareUrl: string): LatencyProbe {
+  return {
+    name: 'bare node:http',
+    async single(tag, seq) {
+      const response = await fetch(bareUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ queue: QUEUE, messages: [{ id: `${tag}-${seq}`, body: BODY }] }),
+      });
+      await response.arrayBuffer();
+      return response.status === 200 ? 'none' : `status ${response.status}`;
+    },
+  };
+}
+
 /** warren over HTTP: `POST /v1/publish` with `{ queue, messages: [{ id, body }] }` (and `replicas` above 1), keep-alive `fetch`. */
 export function httpVariant(apiUrl: string, replicas = 1): Variant {
   const url = `${apiUrl}/v1/publish`;

@@ -2,15 +2,18 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { startFleet } from '../../src/fleet/fleet.js';
 import type { FleetDescription } from '../../src/fleet/fleet-state.js';
+import { startBareHttpServer } from './bare-http-server.js';
 import { cpuMs, within } from './measure.js';
 
 type HostMessage =
-  | { type: 'ready'; fleet: FleetDescription }
+  | { type: 'ready'; fleet: FleetDescription; bareHttpUrl: string }
   | { type: 'failed'; reason: string }
   | { type: 'cpu'; ms: number };
 
 export interface FleetHandle {
   readonly fleet: FleetDescription;
+  /** A node:http server in the fleet's process that answers without work (bare-http-server.ts). */
+  readonly bareHttpUrl: string;
   /** CPU time of the process running the fleet (API, its publisher, prober, dynalite); undefined in process. */
   hostCpuMs(): Promise<number | undefined>;
   stop(): Promise<void>;
@@ -21,10 +24,12 @@ export async function hostFleet(dataDir: string): Promise<void> {
   const send = (message: HostMessage) => process.send?.(message);
   try {
     const fleet = await startFleet({ dataDir, nodes: 3, port: 0 });
+    const bare = await startBareHttpServer();
     let stopping = false;
     const stop = async () => {
       if (stopping) return;
       stopping = true;
+      await bare.close();
       await fleet.stop();
       process.exit(0);
     };
@@ -35,7 +40,7 @@ export async function hostFleet(dataDir: string): Promise<void> {
     // The bench died or finished without a word: stop the brokers anyway.
     process.on('disconnect', () => void stop());
     const { stop: _stop, supervisors: _supervisors, ...description } = fleet;
-    send({ type: 'ready', fleet: description });
+    send({ type: 'ready', fleet: description, bareHttpUrl: bare.url });
   } catch (error) {
     send({ type: 'failed', reason: (error as Error).message });
     process.exit(1);
@@ -74,6 +79,7 @@ export async function startFleetChild(entry: string, dataDir: string): Promise<F
   }
   return {
     fleet: ready.fleet,
+    bareHttpUrl: ready.bareHttpUrl,
     async hostCpuMs() {
       child.send('cpu');
       const answer = await next(10_000);

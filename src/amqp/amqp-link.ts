@@ -4,7 +4,13 @@ import { withDeadline } from '../timing/with-deadline.js';
 import type { AmqpCredentials } from './amqp-credentials.js';
 import { connectAmqp } from './connect-amqp.js';
 import { type LinkFailure, type LinkOutcome, linkFailureOf, toError } from './link-failure.js';
-import { failed, type LinkCore, type LinkMessage, publishConfirmed } from './publish-confirmed.js';
+import {
+  type Corkable,
+  failed,
+  type LinkCore,
+  type LinkMessage,
+  publishConfirmed,
+} from './publish-confirmed.js';
 import { createUnconfirmedPublishes } from './unconfirmed-publishes.js';
 
 /**
@@ -139,6 +145,7 @@ export async function openLink(
 
   const core: LinkCore = {
     channel,
+    socket: socketOf(connection),
     get broken() {
       return broken;
     },
@@ -197,8 +204,12 @@ async function closeWithin(connection: ChannelModel, channel: ConfirmChannel | u
     await connection.close().catch(() => undefined);
   })();
   if ((await withDeadline(closing, CLOSE_TIMEOUT_MS)) !== 'timeout') return;
-  // amqplib's close waits for close-ok forever; the socket underneath is its `connection.stream`.
-  const { stream } =
-    (connection as unknown as { connection?: { stream?: { destroy(): void } } }).connection ?? {};
-  stream?.destroy();
+  // amqplib's close waits for close-ok forever: destroy the socket underneath.
+  socketOf(connection)?.destroy();
+}
+
+/** The socket under an amqplib connection: its `connection.stream`, not in amqplib's types. */
+function socketOf(connection: ChannelModel): (Corkable & { destroy(): void }) | undefined {
+  return (connection as unknown as { connection?: { stream?: Corkable & { destroy(): void } } })
+    .connection?.stream;
 }

@@ -43,6 +43,9 @@ export class AmqpConnectError extends Error {
 // with message …" for bad credentials; a vhost the user may not open is a 403 close
 // after connection.open. This is the one place a message is read, to set `kind`.
 const ACCESS_REFUSED = /^Handshake terminated by server: 403\b|\b403\b.*ACCESS[-_]REFUSED/s;
+/** 1 MiB: a batch of 500 messages of 2 KiB, or a few of the largest, fits in one write. */
+const SOCKET_WRITE_BUFFER_BYTES = 1024 * 1024;
+
 // amqplib's socket timeout fires after ours, so the deadline is always ours to report
 // (as `timeout`); amqplib's then only tears down the socket of a broker that never answered.
 const SOCKET_TIMEOUT_MARGIN_MS = 1_000;
@@ -69,13 +72,18 @@ export interface ConnectAmqpOptions {
  * @example const connection = await connectAmqp('amqp://guest:guest@127.0.0.1:5673', { timeoutMs: 2_000 });
  */
 export async function connectAmqp(url: string, options: ConnectAmqpOptions): Promise<ChannelModel> {
-  const attempt = connect(url, {
+  const socketOptions = {
     timeout: options.timeoutMs + SOCKET_TIMEOUT_MARGIN_MS,
     clientProperties: { connection_name: options.connectionName ?? 'warren' },
+    // Passed on to net.connect (not in amqplib's types). Room for a corked batch's
+    // frames (publish-confirmed.ts): past the socket's high-water mark amqplib's
+    // muxer stops writing until 'drain', and the rest go out one write each.
+    writableHighWaterMark: SOCKET_WRITE_BUFFER_BYTES,
     // Handed to tls.connect for amqps:// (ignored for amqp://). amqplib sets no SNI
     // servername for an IP host, so Node checks the IP against the certificate's IP SANs.
     ...(options.caCertPem !== undefined && { ca: [options.caCertPem] }),
-  });
+  };
+  const attempt = connect(url, socketOptions);
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {

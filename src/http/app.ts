@@ -55,8 +55,10 @@ export function createApp(service: PublishService, options: AppOptions = {}): Ho
         options.requestIdOf?.(c) ??
         (asked !== undefined && CLIENT_REQUEST_ID.test(asked) ? asked : crypto.randomUUID());
       c.set('telemetry', request.telemetry);
-      await next();
+      // Before the answer exists: set on a finished Response, a header turns
+      // @hono/node-server's lightweight Response into a full one (measured).
       c.header('x-request-id', requestId);
+      await next();
       onRequest(request.finish({ requestId, transport: 'http', status: c.res.status }));
     });
   }

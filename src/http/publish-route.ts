@@ -1,8 +1,8 @@
+import { IncomingMessage } from 'node:http';
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { PublishService } from '../service/publish-service.js';
 import type { AppEnv } from './app.js';
-import { errorOutcome, resultsOutcome, send } from './error-table.js';
+import { resultsOutcome, send } from './error-table.js';
 import { HttpRequestError } from './http-request-error.js';
 
 export const PUBLISH_PATH = '/v1/publish';
@@ -10,35 +10,37 @@ export const PUBLISH_PATH = '/v1/publish';
 /**
  * `POST /v1/publish`. The size limit comes first: a declared Content-Length
  * over it is refused before any byte is read, and the body is counted as it
- * is read whatever Content-Length says. Then the content type, the JSON, and
- * the publish service. Other methods get a 405.
+ * is read whatever Content-Length says (a chunked body has none). Then the
+ * content type, the JSON, and the publish service. Other methods get a 405.
  *
  * @example registerPublishRoute(app, service);
  */
 export function registerPublishRoute(app: Hono<AppEnv>, service: PublishService): void {
   const { maxRequestBytes } = service.limits;
+  // The rest of an oversized body is not read: the connection closes after the answer.
   const tooLarge = () =>
     new HttpRequestError(
       'request_too_large',
       `the request body is over the ${maxRequestBytes}-byte limit`,
+      { Connection: 'close' },
     );
 
-  app.post(
-    PUBLISH_PATH,
-    bodyLimit({ maxSize: maxRequestBytes, onError: (c) => send(c, errorOutcome(tooLarge())) }),
-    async (c) => {
-      if (!isJsonMediaType(c.req.header('content-type'))) {
-        throw new HttpRequestError(
-          'unsupported_media_type',
-          'send the request body as Content-Type: application/json',
-        );
-      }
-      const bytes = await readAtMost(c.req.raw, maxRequestBytes);
-      if (bytes === undefined) throw tooLarge();
-      const telemetry = c.get('telemetry');
-      return send(c, resultsOutcome(await service.publish(parseJson(bytes), { telemetry })));
-    },
-  );
+  app.post(PUBLISH_PATH, async (c) => {
+    if (Number(c.req.header('content-length')) > maxRequestBytes) throw tooLarge();
+    if (!isJsonMediaType(c.req.header('content-type'))) {
+      throw new HttpRequestError(
+        'unsupported_media_type',
+        'send the request body as Content-Type: application/json',
+      );
+    }
+    const incoming = nodeRequestOf(c.env);
+    const bytes = incoming
+      ? await readNodeBodyAtMost(incoming, maxRequestBytes)
+      : await readAtMost(c.req.raw, maxRequestBytes);
+    if (bytes === undefined) throw tooLarge();
+    const telemetry = c.get('telemetry');
+    return send(c, resultsOutcome(await service.publish(parseJson(bytes), { telemetry })));
+  });
   app.all(PUBLISH_PATH, (c) => {
     throw new HttpRequestError(
       'method_not_allowed',
@@ -52,6 +54,53 @@ export function registerPublishRoute(app: Hono<AppEnv>, service: PublishService)
 function isJsonMediaType(contentType: string | undefined): boolean {
   const mediaType = contentType?.split(';', 1)[0]?.trim().toLowerCase();
   return mediaType === 'application/json';
+}
+
+/**
+ * Node's request under @hono/node-server (its `env.incoming`), whose body is
+ * read straight from the socket's chunks: a web `Request` and its stream, built
+ * only for a body read through them, cost more CPU than the rest of a
+ * 100-message request's parsing (BENCHMARKS.md, issue 14). Absent in the
+ * Lambda and in `app.request()`, which read the `Request`.
+ */
+function nodeRequestOf(env: unknown): IncomingMessage | undefined {
+  const incoming = (env as { incoming?: unknown } | undefined)?.incoming;
+  return incoming instanceof IncomingMessage ? incoming : undefined;
+}
+
+/** The body's bytes, or undefined once more than `maxBytes` arrive; the rest is left unread. */
+function readNodeBodyAtMost(
+  incoming: IncomingMessage,
+  maxBytes: number,
+): Promise<Uint8Array | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError);
+      incoming.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        done();
+        incoming.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onClose = () => onError(new Error('the request was aborted before its body was read'));
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 /** The body's bytes, or undefined once more than `maxBytes` arrive (Content-Length can lie). */
