@@ -154,6 +154,38 @@ describe('the AMQP link against a real broker', () => {
     expect(await depthOf(queue)).toBe(2);
   });
 
+  it('writes a batch of 100 messages to the socket in one call, and every one arrives', async () => {
+    const link = await linkTo(brokerUrl);
+    const queue = await ownQueue();
+    // The socket's native handle: each write or writev on it is one system call.
+    const socket = (
+      link.connection as unknown as {
+        connection: { stream: { _handle: Record<string, (...args: unknown[]) => unknown> } };
+      }
+    ).connection.stream;
+    const handle = socket._handle;
+    const calls: string[] = [];
+    for (const name of ['writeBuffer', 'writev', 'writeUtf8String', 'writeLatin1String']) {
+      const original = handle[name]?.bind(handle);
+      if (!original) continue;
+      handle[name] = (...args: unknown[]) => {
+        calls.push(name);
+        return original(...args);
+      };
+    }
+    const batch = Array.from({ length: 100 }, (_, i) =>
+      toQueue(queue, { mandatory: true, messageId: `batch-${i}` }),
+    );
+
+    const outcomes = await link.publishConfirmed(batch, 5_000);
+
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    expect(await depthOf(queue)).toBe(100);
+    // One writev for the frames; a heartbeat may add a write of its own.
+    expect(calls.filter((name) => name === 'writev')).toHaveLength(1);
+    expect(calls.length).toBeLessThanOrEqual(2);
+  });
+
   it('attempts nothing with a deadline of zero or less: no connection, no message written', async () => {
     const proxy = await proxied();
     for (const timeoutMs of [0, -5])
