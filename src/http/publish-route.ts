@@ -58,10 +58,11 @@ function isJsonMediaType(contentType: string | undefined): boolean {
 
 /**
  * Node's request under @hono/node-server (its `env.incoming`), whose body is
- * read straight from the socket's chunks: a web `Request` and its stream, built
- * only for a body read through them, cost more CPU than the rest of a
- * 100-message request's parsing (BENCHMARKS.md, issue 14). Absent in the
- * Lambda and in `app.request()`, which read the `Request`.
+ * read straight from the socket's chunks: the web `Request` and stream that
+ * node-server builds only when a body is read through them cost, in a profile
+ * under load, over half as much CPU as parsing and validating that body
+ * (BENCHMARKS.md, issue 14). Absent in the Lambda and in `app.request()`,
+ * which read the `Request`.
  */
 function nodeRequestOf(env: unknown): IncomingMessage | undefined {
   const incoming = (env as { incoming?: unknown } | undefined)?.incoming;
