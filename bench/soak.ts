@@ -24,8 +24,14 @@ import type { FaultPeriod, FromLoad, MinuteFigures, ToLoad } from './soak/messag
 import { createNemesis, FAULT_MS, type FaultWindow, sparesBrokers } from './soak/nemesis.js';
 import { formatReport } from './soak/report.js';
 import { parseSoakSettings } from './soak/settings.js';
+import { timerOrigins, tracingTimers } from './soak/timer-origins.js';
 import { Cleanups } from './support/cleanups.js';
 import { machineLine } from './support/machine-line.js';
+
+/** The API is sampled this long before each minute ends. */
+const SAMPLE_EARLY_MS = 5_000;
+/** A sample counts as quiet (judged for flatness) when no fault is on and the last one was undone this long ago. */
+const QUIET_AFTER_MS = 10_000;
 
 const say = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -105,19 +111,24 @@ async function main(): Promise<void> {
     const startMs = Date.now();
     const endAt = startMs + settings.minutes * 60_000;
     load.tell({ type: 'load', apiUrl: host.apiUrl, messagesPerS: ratePerS, batch });
+    let faultOn = false;
+    let lastUndoneMs = 0;
     const samples: ApiSample[] = [];
     const minutes: MinuteFigures[] = [];
     const sampling = (async () => {
       for (let minute = 1; minute <= settings.minutes; minute++) {
-        await sleep(Math.max(0, startMs + minute * 60_000 - Date.now()));
+        // Just before the minute ends, so a fault starting on the minute is not in the sample.
+        await sleep(Math.max(0, startMs + minute * 60_000 - SAMPLE_EARLY_MS - Date.now()));
         const { figures } = await load.ask({ type: 'minute' }, 'minute');
-        const sample = await sampleApi(minute, amqpPorts);
+        const quiet = !faultOn && Date.now() - lastUndoneMs >= QUIET_AFTER_MS;
+        const sample = await sampleApi(minute, amqpPorts, quiet);
+        if (tracingTimers) say(`  live timers by origin: ${JSON.stringify(timerOrigins())}`);
         samples.push(sample);
         minutes.push(figures);
         say(
           `minute ${minute}: ${figures.messagesPerS.toFixed(0)} msg/s, ${figures.accepted} accepted, ` +
             `${figures.failedMessages} failed msgs in ${figures.failedRequests} requests, max ${figures.maxLatencyMs} ms, ` +
-            `${figures.inFlight} in flight, ${figures.skippedTicks} skipped; heap ${sample.heapMb.toFixed(1)} MB, ` +
+            `${figures.inFlight} in flight, ${figures.skippedTicks} skipped; ${quiet ? 'quiet' : 'fault on or just undone'}: heap ${sample.heapMb.toFixed(1)} MB, ` +
             `${sample.handles} handles ${JSON.stringify(sample.handleKinds)}, connections ${JSON.stringify(sample.connections)}`,
         );
       }
@@ -134,8 +145,11 @@ async function main(): Promise<void> {
       const broker = host.brokers[brokerTurn % host.brokers.length];
       if (!broker) break;
       if (!sparesBrokers(kind)) brokerTurn += 1;
-      say(`fault ${k}: ${kind} ${sparesBrokers(kind) ? '' : broker.id} starts`);
+      say(`fault ${k}: ${kind}${sparesBrokers(kind) ? '' : ` ${broker.id}`} starts`);
+      faultOn = true;
       const window = await nemesis(kind, broker);
+      faultOn = false;
+      lastUndoneMs = window.undoneMs;
       windows.push(window);
       say(
         `fault ${k}: ${kind} ${window.target} undone after ${((window.undoneMs - window.startMs) / 1000).toFixed(1)} s: ${window.note}`,
@@ -143,6 +157,7 @@ async function main(): Promise<void> {
     }
     // The last minute's sample is taken under load, before the load stops.
     await sampling;
+    await sleep(Math.max(0, endAt - Date.now()));
     say('load ends; waiting for requests in flight...');
     await load.ask({ type: 'stop' }, 'stopped');
     const endMs = Date.now();

@@ -6,6 +6,8 @@ import { runInNewContext } from 'node:vm';
 export interface ApiSample {
   readonly minute: number;
   readonly heapMb: number;
+  /** No fault on, and none undone in the last seconds: the samples the flatness invariants judge. */
+  readonly quiet: boolean;
   readonly handles: number;
   /** The handles by kind (`TCPSocketWrap`, `Timeout`, …). */
   readonly handleKinds: Readonly<Record<string, number>>;
@@ -49,6 +51,7 @@ async function connectionsTo(ports: ReadonlyMap<string, number>): Promise<Record
 export async function sampleApi(
   minute: number,
   amqpPorts: ReadonlyMap<string, number>,
+  quiet: boolean,
 ): Promise<ApiSample> {
   gc?.();
   const resources = process.getActiveResourcesInfo();
@@ -56,6 +59,7 @@ export async function sampleApi(
   for (const kind of resources) handleKinds[kind] = (handleKinds[kind] ?? 0) + 1;
   return {
     minute,
+    quiet,
     heapMb: process.memoryUsage().heapUsed / 2 ** 20,
     handles: resources.length,
     handleKinds,
