@@ -204,12 +204,20 @@ async function closeWithin(connection: ChannelModel, channel: ConfirmChannel | u
     await connection.close().catch(() => undefined);
   })();
   if ((await withDeadline(closing, CLOSE_TIMEOUT_MS)) !== 'timeout') return;
-  // amqplib's close waits for close-ok forever: destroy the socket underneath.
-  socketOf(connection)?.destroy();
+  // amqplib's close waits for close-ok forever: destroy the socket underneath,
+  // with an error. amqplib stops the connection's heartbeat timers only on the
+  // socket's 'error' or 'end'; a bare destroy() emits neither, and the soak saw
+  // two timers left per closed link to an alarmed broker (bench/soak.ts).
+  socketOf(connection)?.destroy(new Error(`no close-ok within ${CLOSE_TIMEOUT_MS} ms`));
 }
 
 /** The socket under an amqplib connection: its `connection.stream`, not in amqplib's types. */
-function socketOf(connection: ChannelModel): (Corkable & { destroy(): void }) | undefined {
-  return (connection as unknown as { connection?: { stream?: Corkable & { destroy(): void } } })
-    .connection?.stream;
+function socketOf(
+  connection: ChannelModel,
+): (Corkable & { destroy(error?: Error): void }) | undefined {
+  return (
+    connection as unknown as {
+      connection?: { stream?: Corkable & { destroy(error?: Error): void } };
+    }
+  ).connection?.stream;
 }

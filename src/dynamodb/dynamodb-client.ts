@@ -21,7 +21,13 @@ export function createDynamoDbClients(
     region: options.region ?? (local ? 'us-east-1' : undefined),
     maxAttempts: 3,
     // A registry that drops packets must fail a read in seconds, not hang the prober or the CLI.
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+    // Without throwOnRequestTimeout, @smithy/node-http-handler 4.x only logs a warning at
+    // requestTimeout and the request waits on (found by bench/soak.ts's registry cut).
+    requestHandler: {
+      connectionTimeout: 2_000,
+      requestTimeout: 5_000,
+      throwOnRequestTimeout: true,
+    },
   });
   const documentClient = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

@@ -227,6 +227,20 @@ describe('the AMQP link against a real broker', () => {
       expect(waited).toEqual([{ ok: false, failure: { kind: 'timeout', afterMs: 1_000 } }]);
       expect(breaks).toEqual([{ kind: 'blocked', detail: expect.any(String) }]);
       expect(consumer.broken).toBeUndefined();
+
+      // The alarmed broker never answers the close: the link destroys the socket,
+      // and amqplib's heartbeat timers (an internal) must stop with it, not run on.
+      const { heartbeater } = (
+        publisher.connection as unknown as {
+          connection: { heartbeater?: { sendTimer: unknown; recvTimer: unknown } };
+        }
+      ).connection;
+      await publisher.close();
+      await new Promise((settled) => setImmediate(settled)); // the socket's 'error' comes a tick later
+      const stopped = (timer: unknown) => (timer as { _destroyed?: boolean })._destroyed;
+      expect(
+        heartbeater && [stopped(heartbeater.sendTimer), stopped(heartbeater.recvTimer)],
+      ).toEqual([true, true]);
     } finally {
       await rabbitmqctl(install, b1, ['set_vm_memory_high_watermark', '0.4']);
     }
