@@ -22,7 +22,8 @@ export async function runLoadChild(): Promise<void> {
   let inFlight = 0;
   let stopping = false;
   let loadDone: Promise<void> = Promise.resolve();
-  const minute = {
+  /** This minute's counts, started afresh with each report. */
+  const freshMinute = () => ({
     messages: 0,
     accepted: 0,
     failedMessages: 0,
@@ -30,7 +31,8 @@ export async function runLoadChild(): Promise<void> {
     skipped: 0,
     maxLatencyMs: 0,
     since: Date.now(),
-  };
+  });
+  const minute = freshMinute();
 
   const sendBatch = async (apiUrl: string, count: number): Promise<RequestResult> => {
     const first = nextSeq;
@@ -86,15 +88,7 @@ export async function runLoadChild(): Promise<void> {
           return;
         case 'load':
           // The capacity run's figures are not the first minute's.
-          Object.assign(minute, {
-            messages: 0,
-            accepted: 0,
-            failedMessages: 0,
-            failedRequests: 0,
-            skipped: 0,
-            maxLatencyMs: 0,
-            since: Date.now(),
-          });
+          Object.assign(minute, freshMinute());
           loadDone = steady(message.apiUrl, message.messagesPerS, message.batch);
           return;
         case 'minute': {
@@ -108,15 +102,7 @@ export async function runLoadChild(): Promise<void> {
             skippedTicks: minute.skipped,
             maxLatencyMs: minute.maxLatencyMs,
           };
-          Object.assign(minute, {
-            messages: 0,
-            accepted: 0,
-            failedMessages: 0,
-            failedRequests: 0,
-            skipped: 0,
-            maxLatencyMs: 0,
-            since: Date.now(),
-          });
+          Object.assign(minute, freshMinute());
           send({ type: 'minute', figures });
           return;
         }
