@@ -17,12 +17,12 @@ export const PUBLISH_PATH = '/v1/publish';
  */
 export function registerPublishRoute(app: Hono<AppEnv>, service: PublishService): void {
   const { maxRequestBytes } = service.limits;
-  // The rest of an oversized body is not read: the connection closes after the answer.
+  // The rest of an oversized body is read and dropped, not parsed: closing the
+  // connection instead would reset it under a client still sending, losing the answer.
   const tooLarge = () =>
     new HttpRequestError(
       'request_too_large',
       `the request body is over the ${maxRequestBytes}-byte limit`,
-      { Connection: 'close' },
     );
 
   app.post(PUBLISH_PATH, async (c) => {
@@ -69,7 +69,7 @@ function nodeRequestOf(env: unknown): IncomingMessage | undefined {
   return incoming instanceof IncomingMessage ? incoming : undefined;
 }
 
-/** The body's bytes, or undefined once more than `maxBytes` arrive; the rest is left unread. */
+/** The body's bytes, or undefined once more than `maxBytes` arrive; the rest is then dropped as it comes. */
 function readNodeBodyAtMost(
   incoming: IncomingMessage,
   maxBytes: number,
@@ -85,7 +85,7 @@ function readNodeBodyAtMost(
       size += chunk.byteLength;
       if (size > maxBytes) {
         done();
-        incoming.pause();
+        incoming.resume();
         resolve(undefined);
         return;
       }
