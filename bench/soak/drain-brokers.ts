@@ -1,47 +1,25 @@
 /** After the soak: every broker's `tasks` queue read out, counted per sequence number against what was accepted. */
-import { type ConsumeMessage, connect } from 'amqplib';
+import { drainQueue } from '../support/drain-queue.js';
 import type { DrainFigures } from './load-record.js';
 
 /** Stops waiting once a queue has sent nothing for this long. */
 const IDLE_MS = 5_000;
 const QUEUE = 'tasks';
 
-/** Consumes the queue at `url` without acks until it delivered what it held, counting reads of `tag-N` into `reads[N]`. */
+/** Reads the queue at `url` out, counting reads of `tag-N` into `reads[N]`; other ids are foreign. */
 async function drainOne(
   url: string,
   tag: string,
   reads: Uint16Array,
 ): Promise<{ found: number; foreign: number }> {
-  const connection = await connect(url);
-  connection.on('error', () => undefined);
-  try {
-    const channel = await connection.createChannel();
-    channel.on('error', () => undefined);
-    const { messageCount } = await channel.checkQueue(QUEUE);
-    let found = 0;
-    let foreign = 0;
-    if (messageCount === 0) return { found, foreign };
-    await channel.prefetch(2_000);
-    await new Promise<void>((resolve) => {
-      let idle = setTimeout(resolve, IDLE_MS);
-      const take = (message: ConsumeMessage | null) => {
-        if (!message) return resolve();
-        found += 1;
-        const id = String(message.properties.messageId);
-        const seq = Number(id.slice(tag.length + 1));
-        if (id.startsWith(`${tag}-`) && seq < reads.length) reads[seq] = (reads[seq] ?? 0) + 1;
-        else foreign += 1;
-        channel.ack(message);
-        clearTimeout(idle);
-        if (found >= messageCount) return resolve();
-        idle = setTimeout(resolve, IDLE_MS);
-      };
-      void channel.consume(QUEUE, take).catch(() => resolve());
-    });
-    return { found, foreign };
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
+  let foreign = 0;
+  const found = await drainQueue(url, QUEUE, IDLE_MS, (message) => {
+    const id = String(message.properties.messageId);
+    const seq = Number(id.slice(tag.length + 1));
+    if (id.startsWith(`${tag}-`) && seq < reads.length) reads[seq] = (reads[seq] ?? 0) + 1;
+    else foreign += 1;
+  });
+  return { found, foreign };
 }
 
 /** Drains every broker and compares: lost (accepted, never read), duplicates, unaccepted reads. */
