@@ -2,27 +2,34 @@ import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import { withCredentials } from '../core/amqp-endpoint.js';
 import { withDeadline } from '../timing/with-deadline.js';
 import type { AmqpCredentials } from './amqp-credentials.js';
+import { type ChannelWire, channelWire } from './channel-wire.js';
+import { createConfirmWindow, PublishState } from './confirm-window.js';
 import { connectAmqp } from './connect-amqp.js';
 import { type LinkFailure, type LinkOutcome, linkFailureOf, toError } from './link-failure.js';
 import {
-  type Corkable,
   failed,
+  type JsonBatch,
   type LinkCore,
   type LinkMessage,
   publishConfirmed,
+  publishJsonBatch,
+  returnedOf,
 } from './publish-confirmed.js';
-import { createUnconfirmedPublishes } from './unconfirmed-publishes.js';
 
 /**
  * One broker's connection and confirm channel: the one AMQP lifecycle every
  * caller uses (publisher pool, prober, consumer, CLI, local fleet).
  *
- * @example const outcomes = await link.publishConfirmed(messages, deadline - performance.now());
+ * @example const outcomes = await link.publishBatch({ exchange: '', routingKey: 'tasks', messages }, deadline - performance.now());
  */
 export interface AmqpLink {
   readonly connection: ChannelModel;
-  /** For what is not publishing (consume, prefetch, checkQueue); publish with `publishConfirmed`. */
-  readonly channel: ConfirmChannel;
+  /**
+   * For what is not publishing (consume, ack, prefetch, checkQueue). Publish
+   * with `publishBatch` or `publishConfirmed`: the link tracks the channel's
+   * confirms itself, so a confirm for `channel.publish` would never come.
+   */
+  readonly channel: Omit<ConfirmChannel, 'publish' | 'sendToQueue' | 'waitForConfirms'>;
   /** Why it broke, once it has: a publish that starts afterwards fails at once. */
   readonly broken: LinkFailure | undefined;
   /**
@@ -30,7 +37,12 @@ export interface AmqpLink {
    * Never for a link its owner closed: closing is not breaking.
    */
   onBroken(handler: (failure: LinkFailure) => void): void;
-  /** Publishes and waits for each confirm, raced against the link breaking and `timeoutMs`. */
+  /**
+   * Publishes JSON messages, persistent and mandatory, as one write, and waits
+   * for their confirms, raced against the link breaking and `timeoutMs`.
+   */
+  publishBatch(batch: JsonBatch, timeoutMs: number): Promise<LinkOutcome[]>;
+  /** Publishes messages of any properties and waits for their confirms, as `publishBatch` does. */
   publishConfirmed(messages: readonly LinkMessage[], timeoutMs: number): Promise<LinkOutcome[]>;
   /** Channel, then connection, within 1 s; a broker that does not answer has its socket destroyed. */
   close(): Promise<void>;
@@ -136,21 +148,34 @@ export async function openLink(
     void closeWithin(connection, channel);
     return broken;
   }
-  const unconfirmed = createUnconfirmedPublishes();
+  let wire: ChannelWire;
+  try {
+    wire = channelWire(connection, channel);
+  } catch (error) {
+    closing = true;
+    void closeWithin(connection, channel);
+    return { kind: 'connect', cause: 'unreachable', detail: toError(error).message };
+  }
+  const window = createConfirmWindow();
   channel.on('error', () => {
     // Surfaced through 'close'; without a listener an error event would crash the process.
   });
   channel.on('close', () => breakOnce({ kind: 'closed', detail: 'channel closed' }));
-  channel.on('return', (message: Message) => unconfirmed.markReturned(message));
+  channel.on('ack', (fields: ConfirmFields) =>
+    window.settle(fields.deliveryTag, fields.multiple, PublishState.Confirmed),
+  );
+  channel.on('nack', (fields: ConfirmFields) =>
+    window.settle(fields.deliveryTag, fields.multiple, PublishState.Nacked),
+  );
+  channel.on('return', (message: Message) => window.markReturned(returnedOf(message)));
 
   const core: LinkCore = {
-    channel,
-    socket: socketOf(connection),
+    wire,
+    window,
     get broken() {
       return broken;
     },
     waiting,
-    unconfirmed,
   };
   let closed: Promise<void> | undefined;
   return {
@@ -163,6 +188,7 @@ export async function openLink(
       if (broken === undefined) handlers.push(handler);
       else if (!closing) handler(broken);
     },
+    publishBatch: (batch, timeoutMs) => publishJsonBatch(core, batch, timeoutMs),
     publishConfirmed: (messages, timeoutMs) => publishConfirmed(core, messages, timeoutMs),
     close() {
       closing = true;
@@ -212,12 +238,13 @@ async function closeWithin(connection: ChannelModel, channel: ConfirmChannel | u
 }
 
 /** The socket under an amqplib connection: its `connection.stream`, not in amqplib's types. */
-function socketOf(
-  connection: ChannelModel,
-): (Corkable & { destroy(error?: Error): void }) | undefined {
-  return (
-    connection as unknown as {
-      connection?: { stream?: Corkable & { destroy(error?: Error): void } };
-    }
-  ).connection?.stream;
+function socketOf(connection: ChannelModel): { destroy(error?: Error): void } | undefined {
+  return (connection as unknown as { connection?: { stream?: { destroy(error?: Error): void } } })
+    .connection?.stream;
+}
+
+/** A `basic.ack` or `basic.nack`'s fields, as amqplib emits them. */
+interface ConfirmFields {
+  readonly deliveryTag: number;
+  readonly multiple: boolean;
 }

@@ -43,7 +43,7 @@ export class AmqpConnectError extends Error {
 // with message …" for bad credentials; a vhost the user may not open is a 403 close
 // after connection.open. This is the one place a message is read, to set `kind`.
 const ACCESS_REFUSED = /^Handshake terminated by server: 403\b|\b403\b.*ACCESS[-_]REFUSED/s;
-/** 1 MiB: a batch of 500 messages of 2 KiB, or a few of the largest, fits in one write. */
+/** 1 MiB: several batches of 100 messages of 1 KiB, or a batch of 500 of 2 KiB, queue without a wait. */
 const SOCKET_WRITE_BUFFER_BYTES = 1024 * 1024;
 
 // amqplib's socket timeout fires after ours, so the deadline is always ours to report
@@ -75,9 +75,9 @@ export async function connectAmqp(url: string, options: ConnectAmqpOptions): Pro
   const socketOptions = {
     timeout: options.timeoutMs + SOCKET_TIMEOUT_MARGIN_MS,
     clientProperties: { connection_name: options.connectionName ?? 'warren' },
-    // Passed on to net.connect (not in amqplib's types). Room for a corked batch's
-    // frames (publish-confirmed.ts): past the socket's high-water mark amqplib's
-    // muxer stops writing until 'drain', and the rest go out one write each.
+    // Passed on to net.connect (not in amqplib's types). Room for several batches'
+    // frames (publish-frames.ts): past the socket's high-water mark amqplib's
+    // muxer stops writing until 'drain', a turn of the event loop per batch.
     writableHighWaterMark: SOCKET_WRITE_BUFFER_BYTES,
     // Handed to tls.connect for amqps:// (ignored for amqp://). amqplib sets no SNI
     // servername for an IP host, so Node checks the IP against the certificate's IP SANs.

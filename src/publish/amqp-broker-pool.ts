@@ -1,6 +1,6 @@
 import type { AmqpCredentials } from '../amqp/amqp-credentials.js';
 import { type AmqpLink, isLink, openLink } from '../amqp/amqp-link.js';
-import { failed, type LinkMessage } from '../amqp/publish-confirmed.js';
+import { failed, type JsonBatch } from '../amqp/publish-confirmed.js';
 import { withDeadline } from '../timing/with-deadline.js';
 import type {
   AttemptFailure,
@@ -118,7 +118,7 @@ export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool
       const remainingMs = deadline - performance.now();
       if (remainingMs <= 0)
         return messages.map(() => failed({ kind: 'timeout', afterMs: timeoutMs }));
-      return link.publishConfirmed(toLinkMessages(destination, messages), remainingMs);
+      return link.publishBatch(batchOf(destination, messages), remainingMs);
     },
     discard(id) {
       const slot = slots.get(id);
@@ -138,33 +138,11 @@ export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool
   };
 }
 
-function toLinkMessages(
-  destination: Destination,
-  messages: readonly OutgoingMessage[],
-): LinkMessage[] {
-  const [exchange, routingKey] =
-    destination.kind === 'queue'
-      ? ['', destination.queue]
-      : [destination.exchange, destination.routingKey];
-  return messages.map((message) => ({
-    exchange,
-    routingKey,
-    content: message.content,
-    options: {
-      persistent: true,
-      mandatory: true,
-      messageId: message.id,
-      timestamp: message.timestampSeconds,
-      contentType: 'application/json',
-      // Encoding an empty header table still costs time on every message.
-      ...(hasHeaders(message) && { headers: message.headers }),
-    },
-  }));
-}
-
-function hasHeaders(message: OutgoingMessage): boolean {
-  for (const _ in message.headers) return true;
-  return false;
+/** Every message persistent and mandatory, as JSON, with its id and timestamp (publish-frames.ts). */
+function batchOf(destination: Destination, messages: readonly OutgoingMessage[]): JsonBatch {
+  return destination.kind === 'queue'
+    ? { exchange: '', routingKey: destination.queue, messages }
+    : { exchange: destination.exchange, routingKey: destination.routingKey, messages };
 }
 
 async function credentialsOf(
