@@ -40,6 +40,7 @@ import { openBenchFleet } from './support/bench-fleet.js';
 import { createBenchRegistry } from './support/bench-registry.js';
 import { Cleanups } from './support/cleanups.js';
 import { hostFleet } from './support/fleet-host.js';
+import { createHttpPublishClient } from './support/http-publish-client.js';
 import { within } from './support/measure.js';
 import { rotated } from './support/samples.js';
 
@@ -80,17 +81,19 @@ async function main(): Promise<void> {
     cleanups.add(() => service.close());
     const { publisher } = service;
 
+    const http = createHttpPublishClient(fleet.apiUrl);
+    cleanups.add(async () => http.close());
     const raw = rawVariant(brokers);
     const fair = fairRawVariant(brokers);
     const variants: Variant[] = [raw, fair];
     for (const replicas of REPLICAS) {
       if (replicas > 1) variants.push(rawVariant(brokers, replicas));
       if (PATH !== 'http') variants.push(libraryVariant(publisher, replicas));
-      if (PATH !== 'library') variants.push(httpVariant(fleet.apiUrl, replicas));
+      if (PATH !== 'library') variants.push(httpVariant(http, replicas));
     }
     const probes: LatencyProbe[] = [...variants];
     if (PATH !== 'library')
-      probes.push(httpFloorProbe(fleet.apiUrl), bareHttpProbe(host.bareHttpUrl));
+      probes.push(httpFloorProbe(http), bareHttpProbe(http, host.bareHttpUrl));
 
     // Warm-up: connections opened, code compiled, registry cached; not counted.
     console.error('warming up...');

@@ -21,6 +21,7 @@ import { type BenchFleet, openBenchFleet } from './support/bench-fleet.js';
 import { createBenchRegistry } from './support/bench-registry.js';
 import { Cleanups } from './support/cleanups.js';
 import { hostFleet } from './support/fleet-host.js';
+import { createHttpPublishClient } from './support/http-publish-client.js';
 import { purgeAll } from './support/raw-brokers.js';
 import { createClusterPublishers } from './vs-quorum-cluster/cluster-client.js';
 import { clusterSystem } from './vs-quorum-cluster/cluster-system.js';
@@ -99,6 +100,8 @@ async function main(): Promise<void> {
     cleanups.add(() => service.close());
     const { publisher } = service;
 
+    const httpClient = createHttpPublishClient(fleet.apiUrl);
+    cleanups.add(async () => httpClient.close());
     const purgeWarren = () => purgeAll(brokers, QUEUE);
     await purgeWarren();
 
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
     const warrenVariant = (name: string, replicas: number, http: boolean): SteadyVariant => ({
       name: `${name} r${replicas}`,
       send: senderOf(
-        http ? httpAttempt(fleet.apiUrl, replicas) : libraryAttempt(publisher, replicas),
+        http ? httpAttempt(httpClient, replicas) : libraryAttempt(publisher, replicas),
       ),
       copies: replicas,
       brokerPids: () => brokerPids,
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
       warrenSystem({
         name: `warren HTTP r${replicas}`,
         fleet,
-        send: senderOf(httpAttempt(fleet.apiUrl, replicas)),
+        send: senderOf(httpAttempt(httpClient, replicas)),
         pick,
         cleanups,
       });

@@ -1,6 +1,7 @@
 /** The publishing variants. Each sends one batch (throughput) or one message (latency). */
 import type { ConfirmChannel } from 'amqplib';
 import type { MessageResult, Publisher } from '../../src/publish/publisher.js';
+import type { HttpPublishClient } from '../support/http-publish-client.js';
 import { BENCH_BODY as BODY, BENCH_PAYLOAD as PAYLOAD } from '../support/payload.js';
 import type { RawBroker } from '../support/raw-brokers.js';
 import { tally } from './broker-counts.js';
@@ -100,71 +101,48 @@ export function libraryVariant(publisher: Publisher, replicas = 1): Variant {
   };
 }
 
-interface WireResults {
-  readonly results?: readonly MessageResult[];
-}
-
 /**
  * Not a goal, a diagnostic: the same single-message request to a queue the topology
  * lacks, so the API reads, parses and validates it and answers 404 without publishing.
  */
-export function httpFloorProbe(apiUrl: string): LatencyProbe {
+export function httpFloorProbe(client: HttpPublishClient): LatencyProbe {
   return {
     name: 'HTTP 404 (floor)',
     async single(tag, seq) {
-      const response = await fetch(`${apiUrl}/v1/publish`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          queue: 'no-such-queue',
-          messages: [{ id: `${tag}-${seq}`, body: BODY }],
-        }),
-      });
-      await response.arrayBuffer();
-      return response.status === 404 ? 'none' : `status ${response.status}`;
+      const { status } = await client.publish('no-such-queue', [`${tag}-${seq}`]);
+      return status === 404 ? 'none' : `status ${status}`;
     },
   };
 }
 
 /** The same single-message request to a node:http server that reads it and answers at once: HTTP's own round trip. */
-export function bareHttpProbe(bareUrl: string): LatencyProbe {
+export function bareHttpProbe(client: HttpPublishClient, bareUrl: string): LatencyProbe {
   return {
     name: 'bare node:http',
     async single(tag, seq) {
-      const response = await fetch(bareUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ queue: QUEUE, messages: [{ id: `${tag}-${seq}`, body: BODY }] }),
+      const json = JSON.stringify({
+        queue: QUEUE,
+        messages: [{ id: `${tag}-${seq}`, body: BODY }],
       });
-      await response.arrayBuffer();
-      return response.status === 200 ? 'none' : `status ${response.status}`;
+      const { status } = await client.post(bareUrl, json);
+      return status === 200 ? 'none' : `status ${status}`;
     },
   };
 }
 
-/** warren over HTTP: `POST /v1/publish` with `{ queue, messages: [{ id, body }] }` (and `replicas` above 1), keep-alive `fetch`. */
-export function httpVariant(apiUrl: string, replicas = 1): Variant {
-  const url = `${apiUrl}/v1/publish`;
-  const post = async (messages: { id: string; body: unknown }[]) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ queue: QUEUE, messages, ...(replicas > 1 && { replicas }) }),
-    });
-    const json = (await response.json()) as WireResults;
-    return json.results ?? [];
-  };
+/** warren over HTTP: `POST /v1/publish` with `{ queue, messages: [{ id, body }] }` (and `replicas` above 1), keep-alive node:http. */
+export function httpVariant(client: HttpPublishClient, replicas = 1): Variant {
+  const post = async (ids: string[]) =>
+    (await client.publish(QUEUE, ids, replicas > 1 ? { replicas } : {})).results;
   return {
     name: `warren HTTP${replicasSuffix(replicas)}`,
     copies: replicas,
     async batch(tag, index, size, counts) {
-      const results = await post(
-        Array.from({ length: size }, (_, i) => ({ id: `${tag}-${index}-${i}`, body: BODY })),
-      );
+      const results = await post(Array.from({ length: size }, (_, i) => `${tag}-${index}-${i}`));
       return tallyCopies(results, counts);
     },
     async single(tag, seq) {
-      const [result] = await post([{ id: `${tag}-${seq}`, body: BODY }]);
+      const [result] = await post([`${tag}-${seq}`]);
       return nodeOf(result);
     },
   };

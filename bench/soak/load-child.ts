@@ -4,6 +4,7 @@
  * then the drain and audit once the parent says the fleet is back.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createHttpPublishClient, type HttpPublishClient } from '../support/http-publish-client.js';
 import { drainBrokers } from './drain-brokers.js';
 import { publishBatch, type RequestResult } from './http-publisher.js';
 import { LoadRecord } from './load-record.js';
@@ -34,11 +35,18 @@ export async function runLoadChild(): Promise<void> {
   });
   const minute = freshMinute();
 
+  const clients = new Map<string, HttpPublishClient>();
+  const clientFor = (apiUrl: string) => {
+    const client = clients.get(apiUrl) ?? createHttpPublishClient(apiUrl);
+    clients.set(apiUrl, client);
+    return client;
+  };
+
   const sendBatch = async (apiUrl: string, count: number): Promise<RequestResult> => {
     const first = nextSeq;
     nextSeq += count;
     inFlight += 1;
-    const result = await publishBatch(apiUrl, tag, first, count);
+    const result = await publishBatch(clientFor(apiUrl), tag, first, count);
     inFlight -= 1;
     record.add(result, count);
     minute.messages += count;

@@ -4,6 +4,7 @@
  * caller sends the messages that were not accepted again, with the same ids.
  */
 import type { MessageResult, Publisher } from '../../src/publish/publisher.js';
+import type { HttpPublishClient } from '../support/http-publish-client.js';
 import { BENCH_BODY as BODY } from '../support/payload.js';
 import { type Attempt, type Delivery, type SendBatch, untilConfirmed } from './batch-outcome.js';
 import { DESTINATION, QUEUE } from './settings.js';
@@ -33,20 +34,8 @@ export function libraryAttempt(publisher: Publisher, replicas: number): Attempt 
 }
 
 /** Over HTTP: `POST /v1/publish` with `{ queue, messages: [{ id, body }], replicas }`. */
-export function httpAttempt(apiUrl: string, replicas: number): Attempt {
-  const url = `${apiUrl}/v1/publish`;
-  const attempt: Attempt = async (ids) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        queue: QUEUE,
-        messages: ids.map((id) => ({ id, body: BODY })),
-        replicas,
-      }),
-    });
-    const json = (await response.json()) as { results?: readonly MessageResult[] };
-    return deliveriesOf(json.results ?? []);
-  };
+export function httpAttempt(client: HttpPublishClient, replicas: number): Attempt {
+  const attempt: Attempt = async (ids) =>
+    deliveriesOf((await client.publish(QUEUE, ids, { replicas })).results);
   return attempt;
 }
