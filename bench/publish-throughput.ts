@@ -36,6 +36,7 @@ import {
   rawVariant,
   type Variant,
 } from './publish-throughput/variants.js';
+import { hostApi, startApiChild } from './support/api-host.js';
 import { openBenchFleet } from './support/bench-fleet.js';
 import { createBenchRegistry } from './support/bench-registry.js';
 import { Cleanups } from './support/cleanups.js';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   const cleanups = new Cleanups();
   try {
     console.error(`starting a fleet of 3 brokers (${FLEET_MODE})...`);
-    const { host, fleet, brokers, server, brokerPids } = await openBenchFleet(
+    const { fleet, brokers, server, brokerPids } = await openBenchFleet(
       {
         name: 'publish',
         mode: FLEET_MODE,
@@ -81,7 +82,10 @@ async function main(): Promise<void> {
     cleanups.add(() => service.close());
     const { publisher } = service;
 
-    const http = createHttpPublishClient(fleet.apiUrl);
+    // The HTTP variants talk to an API process of their own, composed as the Lambda is.
+    const api = await startApiChild(fileURLToPath(import.meta.url), fleet);
+    cleanups.add(() => api.stop());
+    const http = createHttpPublishClient(api.apiUrl);
     cleanups.add(async () => http.close());
     const raw = rawVariant(brokers);
     const fair = fairRawVariant(brokers);
@@ -92,8 +96,7 @@ async function main(): Promise<void> {
       if (PATH !== 'library') variants.push(httpVariant(http, replicas));
     }
     const probes: LatencyProbe[] = [...variants];
-    if (PATH !== 'library')
-      probes.push(httpFloorProbe(http), bareHttpProbe(http, host.bareHttpUrl));
+    if (PATH !== 'library') probes.push(httpFloorProbe(http), bareHttpProbe(http, api.bareHttpUrl));
 
     // Warm-up: connections opened, code compiled, registry cached; not counted.
     console.error('warming up...');
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
         `warm-${variant.name}`,
         WARMUP_MESSAGES,
         brokers,
-        host,
+        api,
         brokerPids,
       );
     for (const variant of probes)
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
       await probe();
       const order = rotated(variants, rep);
       for (const variant of order) {
-        const run = await throughputRun(variant, `r${rep}`, MESSAGES, brokers, host, brokerPids);
+        const run = await throughputRun(variant, `r${rep}`, MESSAGES, brokers, api, brokerPids);
         runs.get(variant)?.push(run);
       }
       console.error(
@@ -172,4 +175,5 @@ async function main(): Promise<void> {
 }
 
 if (values['fleet-host']) await hostFleet(values['fleet-host']);
+else if (values['api-host']) await hostApi(values['api-host']);
 else await main();

@@ -17,6 +17,7 @@ import { LOCAL_CREDENTIALS } from '../src/fleet/local-brokers.js';
 import { runProbeRound } from '../src/prober/probe-round.js';
 import { createProberService } from '../src/service/create-prober-service.js';
 import { createPublishService } from '../src/service/create-publish-service.js';
+import { hostApi, startApiChild } from './support/api-host.js';
 import { type BenchFleet, openBenchFleet } from './support/bench-fleet.js';
 import { createBenchRegistry } from './support/bench-registry.js';
 import { Cleanups } from './support/cleanups.js';
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
   try {
     progress('starting a 3-node quorum-queue cluster and a warren fleet of 3 brokers...');
     const [cluster, bench] = await startBoth(cleanups);
-    const { host, fleet, brokers, server, brokerPids } = bench;
+    const { fleet, brokers, server, brokerPids } = bench;
 
     // The in-process publisher, on its own registry table, probed as the publish bench does.
     const registry = await createBenchRegistry(fleet, 'vs-cluster', cleanups);
@@ -100,7 +101,10 @@ async function main(): Promise<void> {
     cleanups.add(() => service.close());
     const { publisher } = service;
 
-    const httpClient = createHttpPublishClient(fleet.apiUrl);
+    // warren's HTTP variants talk to an API process of their own, composed as the Lambda is.
+    const api = await startApiChild(fileURLToPath(import.meta.url), fleet);
+    cleanups.add(() => api.stop());
+    const httpClient = createHttpPublishClient(api.apiUrl);
     cleanups.add(async () => httpClient.close());
     const purgeWarren = () => purgeAll(brokers, QUEUE);
     await purgeWarren();
@@ -126,7 +130,7 @@ async function main(): Promise<void> {
       ),
       copies: replicas,
       brokerPids: () => brokerPids,
-      ...(http && { host }),
+      ...(http && { host: api }),
       purge: purgeWarren,
     });
     const variants = [
@@ -172,4 +176,7 @@ if (values['fleet-host']) {
   // The bench's own Ctrl-C handler stops this fleet (or the lost IPC channel does).
   process.on('SIGINT', () => undefined);
   await hostFleet(values['fleet-host']);
+} else if (values['api-host']) {
+  process.on('SIGINT', () => undefined);
+  await hostApi(values['api-host']);
 } else await main();

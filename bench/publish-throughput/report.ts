@@ -50,7 +50,7 @@ export function printPublishReport(figures: PublishFigures): void {
     share === undefined ? 'n/a' : `${Math.round(100 * share)}%`;
   console.log(
     '\nthroughput: msg/s median of reps; ratio = median of per-rep ratios to raw (range); ' +
-      'CPU per message, median (client = this process, host = the fleet process, ' +
+      "CPU per message, median (client = this process, api = the HTTP API's own process, " +
       'brokers = the 3 RabbitMQ VMs); machine = busy share of both cores (of which stolen)',
   );
   for (const variant of variants) {
@@ -62,7 +62,7 @@ export function printPublishReport(figures: PublishFigures): void {
       `${variant.name.padEnd(20)} ${Math.round(median(own.map(rateOf)))} msg/s, ` +
         `ratio ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}), ` +
         `cpu client ${perMessage(medianOf(own, (run) => run.clientCpuMs))} ` +
-        `host ${perMessage(medianOf(own, (run) => run.hostCpuMs))} ` +
+        `api ${perMessage(medianOf(own, (run) => run.hostCpuMs))} ` +
         `brokers ${perMessage(medianOf(own, (run) => run.brokerCpuMs))}; ` +
         `machine ${percent(medianOf(own, (run) => run.machineBusy))} ` +
         `(${percent(medianOf(own, (run) => run.machineSteal))}); ` +
@@ -149,7 +149,7 @@ export function printPublishReport(figures: PublishFigures): void {
     const apiCpuUs =
       (1000 * (medianOf(runs.get(http) ?? [], (run) => run.hostCpuMs) ?? NaN)) / MESSAGES;
     console.log(
-      `${http.name.padEnd(20)} API CPU (fleet process) <= 20 µs/msg: ${apiCpuUs.toFixed(1)} µs ${verdict(apiCpuUs <= 20)}`,
+      `${http.name.padEnd(20)} API CPU (its own process) <= 20 µs/msg: ${apiCpuUs.toFixed(1)} µs ${verdict(apiCpuUs <= 20)}`,
     );
   }
   if (http && bare) {

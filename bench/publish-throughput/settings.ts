@@ -15,6 +15,7 @@ export const { values } = parseArgs({
     fleet: { type: 'string' },
     replicas: { type: 'string' },
     'fleet-host': { type: 'string' }, // internal: this file, forked, runs the fleet
+    'api-host': { type: 'string' }, // internal: this file, forked, runs the HTTP API
   },
 });
 

@@ -1,6 +1,7 @@
 /** One timed throughput run of a variant: its batches, the CPU they cost, and what landed in the queue. */
+
+import type { CpuSource } from '../support/cpu-window.js';
 import { startCpuWindow } from '../support/cpu-window.js';
-import type { FleetHandle } from '../support/fleet-host.js';
 import { within } from '../support/measure.js';
 import { purgeAll, type RawBroker } from '../support/raw-brokers.js';
 import { BATCH, IN_FLIGHT, QUEUE, RUN_TIMEOUT_MS } from './settings.js';
@@ -30,7 +31,7 @@ export async function throughputRun(
   tag: string,
   messages: number,
   brokers: RawBroker[],
-  host: FleetHandle,
+  host: CpuSource,
   brokerPids: readonly number[],
 ): Promise<Run> {
   const batches = Math.ceil(messages / BATCH);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { ServerProperties } from 'amqplib';
 import { startFleet } from '../../src/fleet/fleet.js';
 import type { FleetDescription } from '../../src/fleet/fleet-state.js';
-import { startBareHttpServer } from './bare-http-server.js';
 import type { Cleanups } from './cleanups.js';
 import { brokerPidsOf, type FleetHandle, startFleetChild } from './fleet-host.js';
 import { openRawBrokers, type RawBroker } from './raw-brokers.js';
@@ -31,18 +30,16 @@ export interface BenchFleet {
 }
 
 async function startFleetHere(dataDir: string): Promise<FleetHandle> {
-  const running = await startFleet({ dataDir, nodes: 3, port: 0 });
-  const bare = await startBareHttpServer();
-  const { stop, supervisors: _supervisors, ...fleet } = running;
-  return {
-    fleet,
-    bareHttpUrl: bare.url,
-    hostCpuMs: async () => undefined,
-    stop: async () => {
-      await bare.close();
-      await stop();
-    },
-  };
+  const {
+    stop,
+    supervisors: _supervisors,
+    ...fleet
+  } = await startFleet({
+    dataDir,
+    nodes: 3,
+    port: 0,
+  });
+  return { fleet, hostCpuMs: async () => undefined, stop };
 }
 
 /** Starts a fleet of 3 brokers in a fresh data directory and opens raw connections; `cleanups` undoes each step. */

@@ -1,10 +1,14 @@
 /** CPU time spent during one timed stretch: by this process, the fleet host, the brokers and the whole machine. */
-import type { FleetHandle } from './fleet-host.js';
 import { cpuMs, machineCpu, processesCpuMs } from './measure.js';
+
+/** A process whose CPU time a window reads as the host's: the fleet's, or the API's. */
+export interface CpuSource {
+  hostCpuMs(): Promise<number | undefined>;
+}
 
 export interface CpuFigures {
   readonly clientCpuMs: number;
-  /** The fleet's host process; undefined when the fleet runs in this process or no host was given. */
+  /** The host process (the API's, or the fleet's); undefined when it runs in this process or none was given. */
   readonly hostCpuMs: number | undefined;
   /** The RabbitMQ VMs together. */
   readonly brokerCpuMs: number | undefined;
@@ -20,7 +24,7 @@ export interface CpuFigures {
  */
 export async function startCpuWindow(
   brokerPids: readonly number[],
-  host?: FleetHandle,
+  host?: CpuSource,
 ): Promise<() => Promise<CpuFigures>> {
   const hostBefore = await host?.hostCpuMs();
   const brokersBefore = await processesCpuMs(brokerPids);

@@ -12,6 +12,7 @@ export const { values } = parseArgs({
     'fault-ms': { type: 'string' },
     faults: { type: 'string' },
     'fleet-host': { type: 'string' }, // internal: this file, forked, runs the fleet
+    'api-host': { type: 'string' }, // internal: this file, forked, runs the HTTP API
   },
 });
 

@@ -1,6 +1,7 @@
 /** Steady throughput: one timed run of a variant, no faults, and what landed in its queues. */
+
+import type { CpuSource } from '../support/cpu-window.js';
 import { type CpuFigures, startCpuWindow } from '../support/cpu-window.js';
-import type { FleetHandle } from '../support/fleet-host.js';
 import { within } from '../support/measure.js';
 import type { SendBatch } from './batch-outcome.js';
 import { STEADY_BATCH, STEADY_IN_FLIGHT } from './settings.js';
@@ -12,8 +13,8 @@ export interface SteadyVariant {
   readonly copies: number;
   /** The Erlang VMs that do this variant's work, for their CPU time. */
   brokerPids(): readonly number[];
-  /** The fleet's host process, when this variant goes through its HTTP API. */
-  readonly host?: FleetHandle;
+  /** The HTTP API's process, when this variant goes through it. */
+  readonly host?: CpuSource;
   /** Empties the variant's queues; resolves with how many messages they held. */
   purge(): Promise<number>;
 }
