@@ -27,6 +27,7 @@ export interface Outcome<Body> {
 }
 
 const REQUEST_STATUS: Record<PublishRequestProblem, ContentfulStatusCode> = {
+  malformed_json: 400,
   invalid_request: 400,
   too_many_messages: 413,
   message_too_large: 413,
@@ -36,7 +37,6 @@ const REQUEST_STATUS: Record<PublishRequestProblem, ContentfulStatusCode> = {
 };
 
 const HTTP_STATUS: Record<HttpRequestProblem, ContentfulStatusCode> = {
-  malformed_json: 400,
   unsupported_media_type: 415,
   request_too_large: 413,
   method_not_allowed: 405,

@@ -1,6 +1,5 @@
 /** Why the HTTP layer refused a request before the publish service saw it. */
 export type HttpRequestProblem =
-  | 'malformed_json'
   | 'unsupported_media_type'
   | 'request_too_large'
   | 'method_not_allowed'

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { MAX_REPLICAS, MIN_REPLICAS } from '../core/replicas.js';
-import { publishRequestSchema } from '../service/publish-request.js';
+import { publishRequestSchema } from '../service/publish-request-schema.js';
 import {
   errorBodySchema,
   healthResponseSchema,

@@ -11,7 +11,9 @@ export const PUBLISH_PATH = '/v1/publish';
  * `POST /v1/publish`. The size limit comes first: a declared Content-Length
  * over it is refused before any byte is read, and the body is counted as it
  * is read whatever Content-Length says (a chunked body has none). Then the
- * content type, the JSON, and the publish service. Other methods get a 405.
+ * content type, and the body's bytes go to the publish service, which parses
+ * and validates them in one pass; each message's body reaches the broker as
+ * the bytes the client sent. Other methods get a 405.
  *
  * @example registerPublishRoute(app, service);
  */
@@ -39,7 +41,7 @@ export function registerPublishRoute(app: Hono<AppEnv>, service: PublishService)
       : await readAtMost(c.req.raw, maxRequestBytes);
     if (bytes === undefined) throw tooLarge();
     const telemetry = c.get('telemetry');
-    return send(c, resultsOutcome(await service.publish(parseJson(bytes), { telemetry })));
+    return send(c, resultsOutcome(await service.publishBytes(bytes, { telemetry })));
   });
   app.all(PUBLISH_PATH, (c) => {
     throw new HttpRequestError(
@@ -119,13 +121,5 @@ async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Arra
       return undefined;
     }
     chunks.push(value);
-  }
-}
-
-function parseJson(bytes: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new HttpRequestError('malformed_json', 'the request body is not valid UTF-8 JSON');
   }
 }

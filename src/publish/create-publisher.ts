@@ -276,7 +276,7 @@ function outgoing(message: PublishMessage, nowMs: number, replicas: number): Out
   const headers = message.headers ?? {};
   return {
     id: message.id ?? uuidV7(nowMs, randomTenBytes()),
-    content: Buffer.from(message.bodyJson ?? JSON.stringify(message.body)),
+    content: message.bodyBytes ?? Buffer.from(JSON.stringify(message.body)),
     headers: replicas > 1 ? { ...headers, [REPLICAS_HEADER]: String(replicas) } : headers,
     timestampSeconds: Math.floor(nowMs / 1000),
   };

@@ -13,10 +13,15 @@ export type Destination =
 export interface PublishMessage {
   /** Becomes the AMQP `messageId`; a UUIDv7 is generated when absent. Stable across retries. */
   readonly id?: string;
-  /** Any JSON value; sent as `application/json`. */
+  /** Any JSON value; sent as `application/json`, as `JSON.stringify(body)` unless `bodyBytes` is given. */
   readonly body: unknown;
-  /** `JSON.stringify(body)`, when the caller has it already (the HTTP edge does): saves serialising twice. */
-  readonly bodyJson?: string;
+  /**
+   * The body's JSON as UTF-8 bytes, when the caller has them already (the HTTP
+   * edge does): sent as they are, byte for byte, in place of serialising `body`.
+   * The HTTP API passes the request's own bytes of each body, as the client
+   * sent them (`{"a": 1}` keeps its space, `1e999` stays `1e999`).
+   */
+  readonly bodyBytes?: Buffer;
   readonly headers?: Readonly<Record<string, string>>;
   /** Messages with the same key go to the same broker while it is healthy, in order. */
   readonly key?: string;

@@ -3,6 +3,8 @@
  * must change the request: sending it again as it is fails the same way.
  */
 export type PublishRequestProblem =
+  /** The request's bytes are not UTF-8 JSON (a request given as bytes, as the HTTP body is). */
+  | 'malformed_json'
   /** A field is missing, mistyped or out of range, or two messages share an id. */
   | 'invalid_request'
   | 'too_many_messages'

@@ -1,8 +1,11 @@
-import * as z from 'zod';
-import { isReplicaCount, MAX_REPLICAS, MIN_REPLICAS } from '../core/replicas.js';
+import type * as z from 'zod';
+import { JsonBytes } from '../json/json-bytes.js';
+import { JsonSyntaxError } from '../json/json-syntax-error.js';
 import type { Destination, PublishMessage } from '../publish/publisher.js';
+import { readPublishDocument } from './publish-document.js';
 import type { PublishLimits } from './publish-limits.js';
 import { PublishRequestError } from './publish-request-error.js';
+import { byteLength, publishRequestSchema } from './publish-request-schema.js';
 
 /** A validated publish request; `destination` is as asked, not yet checked against the topology. */
 export interface PublishRequest {
@@ -12,95 +15,20 @@ export interface PublishRequest {
   readonly replicas?: number;
 }
 
-const MAX_HEADERS = 64;
-const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-/**
- * Compared lower-cased. RabbitMQ writes the dead-letter and quorum headers itself,
- * and reads `CC`/`BCC` as extra routing keys (a string there closes the channel,
- * an array would route past the topology); `x-warren-*` is ours.
- */
-const RESERVED_HEADER =
-  /^(x-death|x-first-death-.*|x-last-death-.*|x-delivery-count|x-received-from|cc|bcc|x-warren-.*)$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const MAX_LISTED_ISSUES = 5;
-
-const byteLength = (value: string) => Buffer.byteLength(value, 'utf8');
-
-const amqpName = (what: string) =>
-  z
-    .string()
-    .min(1, `must be a non-empty ${what} name`)
-    .refine((value) => byteLength(value) <= 255, 'must be at most 255 bytes');
-
-// Names are checked on the raw object: zod's record drops a `__proto__` key without a word.
-const headersSchema = z.preprocess(
-  (headers, ctx) => {
-    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return headers;
-    const names = Object.keys(headers);
-    if (names.length > MAX_HEADERS) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `at most ${MAX_HEADERS} headers (got ${names.length})`,
-      });
-    }
-    for (const name of names) {
-      if (!HEADER_NAME.test(name))
-        ctx.addIssue({ code: 'custom', path: [name], message: 'invalid header name' });
-      else if (RESERVED_HEADER.test(name.toLowerCase()))
-        ctx.addIssue({ code: 'custom', path: [name], message: 'reserved header name' });
-    }
-    return headers;
-  },
-  z.record(z.string(), z.string().max(4096, 'header values are at most 4096 characters')),
-);
-
-const messageSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -')
-    .optional(),
-  // Any JSON value, null included; a missing body is an error, never an empty message.
-  body: z.unknown().refine((value) => value !== undefined, 'required'),
-  headers: headersSchema.optional(),
-  key: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(256, 'must be at most 256 characters')
-    .refine((value) => !CONTROL.test(value), 'must not contain control characters')
-    .optional(),
-});
-
-/** The request body's shape, the one source of truth for validation and for the OpenAPI document. */
-export const publishRequestSchema = z
-  .strictObject({
-    queue: amqpName('queue').optional(),
-    exchange: amqpName('exchange').optional(),
-    routingKey: z
-      .string()
-      .refine((value) => byteLength(value) <= 255, 'must be at most 255 bytes')
-      .optional(),
-    messages: z.array(messageSchema).min(1, 'must hold at least one message'),
-    replicas: z
-      .number()
-      .refine(isReplicaCount, `must be an integer from ${MIN_REPLICAS} to ${MAX_REPLICAS}`)
-      .optional(),
-  })
-  .superRefine((request, ctx) => {
-    if ((request.queue === undefined) === (request.exchange === undefined))
-      ctx.addIssue({ code: 'custom', message: 'give exactly one of "queue" or "exchange"' });
-    if (request.queue !== undefined && request.routingKey !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['routingKey'],
-        message: 'only allowed with "exchange" (a queue is its own routing key)',
-      });
-  });
+/**
+ * How deep a body read from bytes may nest. Such a body is never built, so
+ * nothing here needs a limit; but JSON.stringify, which refused deeper bodies
+ * before (and still does for a direct invoke), gives up a little past 4 000
+ * levels on Node's default stack, and so may a consumer's parser.
+ */
+export const MAX_BODY_DEPTH = 4_096;
 
 /**
  * Validates a publish request (the HTTP body or a direct-invoke payload).
  * Limits are checked first, so an oversized batch is refused before its
  * messages are looked at. `routingKey` defaults to `''` with an exchange.
+ * Each message gets its body's JSON as `bodyBytes`: serialised here, once.
  * Throws a PublishRequestError: `invalid_request` naming the first problems by
  * path, `too_many_messages` or `message_too_large` (body as JSON plus headers).
  *
@@ -122,17 +50,16 @@ export function parsePublishRequest(json: unknown, limits: PublishLimits): Publi
   if (!result.success) throw invalidRequest(result.error.issues.map(formatIssue));
   const request = result.data;
   rejectDuplicateIds(request.messages);
-  // The body is serialised once, here, and the publisher sends these very bytes.
   const messages: PublishMessage[] = request.messages.map((message, index) => {
-    const bodyJson = serialize(message.body, index);
-    const bytes = messageBytes(bodyJson, message);
+    const bodyBytes = bodyBytesOf(message.body, index);
+    const bytes = messageBytes(bodyBytes, message);
     if (bytes > limits.maxMessageBytes) {
       throw new PublishRequestError(
         'message_too_large',
         `messages[${index}] is ${bytes} bytes (body as JSON plus headers); at most ${limits.maxMessageBytes}`,
       );
     }
-    return { ...message, bodyJson };
+    return withBodyBytes(message, bodyBytes);
   });
   const destination: Destination =
     request.exchange !== undefined
@@ -143,6 +70,32 @@ export function parsePublishRequest(json: unknown, limits: PublishLimits): Publi
     messages,
     ...(request.replicas !== undefined && { replicas: request.replicas }),
   };
+}
+
+/**
+ * {@link parsePublishRequest} for a request still in its bytes (the HTTP
+ * body), read in one pass (readPublishDocument): each message's `bodyBytes`
+ * are the request's own bytes of its body, as sent, whitespace inside
+ * included; the body is neither built nor serialised again (`body` is a
+ * JsonBytes, which JSON.stringify writes as the value). Bytes that are not
+ * UTF-8 JSON are refused as `malformed_json`, a body nested deeper than
+ * {@link MAX_BODY_DEPTH} as `invalid_request`.
+ *
+ * @example
+ * const { messages } = parsePublishRequestBytes(
+ *   Buffer.from('{"queue":"tasks","messages":[{"body": {"job": 1} }]}'),
+ *   DEFAULT_PUBLISH_LIMITS,
+ * ); // messages[0].bodyBytes: the bytes of {"job": 1}
+ */
+export function parsePublishRequestBytes(bytes: Uint8Array, limits: PublishLimits): PublishRequest {
+  let document: unknown;
+  try {
+    document = readPublishDocument(bytes);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    throw new PublishRequestError('malformed_json', 'the request body is not valid UTF-8 JSON');
+  }
+  return parsePublishRequest(document, limits);
 }
 
 function messageCount(json: unknown): number {
@@ -162,6 +115,14 @@ function rejectDuplicateIds(messages: readonly PublishMessage[]): void {
   if (problems.length > 0) throw invalidRequest(problems);
 }
 
+/** The body's JSON as UTF-8: the request's own bytes when it came as bytes, else serialised. */
+function bodyBytesOf(body: unknown, index: number): Buffer {
+  if (!(body instanceof JsonBytes)) return Buffer.from(serialize(body, index));
+  if (body.depth > MAX_BODY_DEPTH)
+    throw invalidRequest([`messages[${index}].body: nested deeper than ${MAX_BODY_DEPTH} levels`]);
+  return body.bytes;
+}
+
 function serialize(body: unknown, index: number): string {
   let json: string | undefined;
   try {
@@ -175,10 +136,29 @@ function serialize(body: unknown, index: number): string {
   return json;
 }
 
+type ValidMessage = z.output<typeof publishRequestSchema>['messages'][number];
+
+/**
+ * The message as the publisher gets it: the fields the caller gave, and the
+ * body's bytes. A body read from bytes stays a JsonBytes, never built.
+ */
+function withBodyBytes(message: ValidMessage, bodyBytes: Buffer): PublishMessage {
+  // Field by field: spreading the message costs more than the rest of its validation.
+  const withBytes: { -readonly [K in keyof PublishMessage]: PublishMessage[K] } = {
+    body: message.body,
+    bodyBytes,
+  };
+  if (message.id !== undefined) withBytes.id = message.id;
+  if (message.headers !== undefined) withBytes.headers = message.headers;
+  if (message.key !== undefined) withBytes.key = message.key;
+  return withBytes;
+}
+
 /** UTF-8 bytes of the body as JSON plus every header name and value. */
-function messageBytes(bodyJson: string, message: PublishMessage): number {
-  let bytes = byteLength(bodyJson);
-  for (const [name, value] of Object.entries(message.headers ?? {}))
+function messageBytes(bodyBytes: Buffer, message: ValidMessage): number {
+  let bytes = bodyBytes.length;
+  if (message.headers === undefined) return bytes;
+  for (const [name, value] of Object.entries(message.headers))
     bytes += byteLength(name) + byteLength(value);
   return bytes;
 }

@@ -4,7 +4,11 @@ import type { CachedFleetView } from '../registry/cached-fleet-view.js';
 import type { Topology } from '../topology/topology.js';
 import { resolveDestination } from './destinations.js';
 import type { PublishLimits } from './publish-limits.js';
-import { parsePublishRequest } from './publish-request.js';
+import {
+  type PublishRequest,
+  parsePublishRequest,
+  parsePublishRequestBytes,
+} from './publish-request.js';
 import { DEFAULT_PUBLISH_SETTINGS } from './publish-settings.js';
 
 /** What a publish request gets back: one result per message, in request order. */
@@ -25,12 +29,19 @@ export interface PublishService {
   readonly probeIntervalMs: number;
   readonly limits: PublishLimits;
   /**
-   * Validates a publish request (parsed JSON: the HTTP body or an invoke
-   * payload), checks its destination against the topology and publishes it;
+   * Validates a publish request (parsed JSON: a direct invoke's payload),
+   * checks its destination against the topology and publishes it;
    * `telemetry` is told what the publisher did (a request that fails
    * validation never reaches it).
    */
   publish(request: unknown, options?: PublishCallOptions): Promise<PublishResponse>;
+  /**
+   * {@link PublishService.publish} for a request still in its bytes (the HTTP
+   * body): parsed and validated in one pass, each message's body sent to the
+   * broker as the bytes the caller sent; bytes that are not UTF-8 JSON are
+   * refused as `malformed_json`.
+   */
+  publishBytes(request: Uint8Array, options?: PublishCallOptions): Promise<PublishResponse>;
   /** Told of every error that reached a caller only as `internal_error`. */
   reportInternalError(error: unknown): void;
 }
@@ -63,25 +74,30 @@ export interface PublishServiceParts {
 export function publishService(parts: PublishServiceParts): PublishService {
   const limits = parts.limits ?? DEFAULT_PUBLISH_SETTINGS.limits;
   const deadlineMs = parts.deadlineMs ?? DEFAULT_PUBLISH_SETTINGS.deadlineMs;
+  const publishParsed = async (
+    request: PublishRequest,
+    options: PublishCallOptions | undefined,
+  ) => {
+    const destination = resolveDestination(request, parts.topology);
+    const results = await parts.publisher.publish(destination, request.messages, {
+      deadlineMs,
+      telemetry: options?.telemetry,
+      ...(request.replicas !== undefined && { replicas: request.replicas }),
+    });
+    if (results.length !== request.messages.length) {
+      throw new Error(
+        `publisher returned ${results.length} results for ${request.messages.length} messages`,
+      );
+    }
+    return { results: results.map(toWireResult) };
+  };
   return {
     fleet: parts.fleet,
     probeIntervalMs: parts.probeIntervalMs,
     limits,
-    async publish(json, options) {
-      const request = parsePublishRequest(json, limits);
-      const destination = resolveDestination(request, parts.topology);
-      const results = await parts.publisher.publish(destination, request.messages, {
-        deadlineMs,
-        telemetry: options?.telemetry,
-        ...(request.replicas !== undefined && { replicas: request.replicas }),
-      });
-      if (results.length !== request.messages.length) {
-        throw new Error(
-          `publisher returned ${results.length} results for ${request.messages.length} messages`,
-        );
-      }
-      return { results: results.map(toWireResult) };
-    },
+    publish: (json, options) => publishParsed(parsePublishRequest(json, limits), options),
+    publishBytes: (bytes, options) =>
+      publishParsed(parsePublishRequestBytes(bytes, limits), options),
     reportInternalError: (error) => parts.onInternalError?.(error),
   };
 }

@@ -21,7 +21,7 @@ describe('errorOutcome', () => {
     [new PublishRequestError('message_too_large', 'x'), 413, 'message_too_large'],
     [new PublishRequestError('unknown_destination', 'x'), 404, 'unknown_destination'],
     [new PublishRequestError('unroutable', 'x'), 422, 'unroutable'],
-    [new HttpRequestError('malformed_json', 'x'), 400, 'malformed_json'],
+    [new PublishRequestError('malformed_json', 'x'), 400, 'malformed_json'],
     [new HttpRequestError('unsupported_media_type', 'x'), 415, 'unsupported_media_type'],
     [new HttpRequestError('request_too_large', 'x'), 413, 'request_too_large'],
     [new HttpRequestError('method_not_allowed', 'x'), 405, 'method_not_allowed'],

@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
-import { drainIds } from '../support/amqp.js';
+import { drainIds, withChannel } from '../support/amqp.js';
 import { brokerUrls, publisherOver } from '../support/publishing.js';
 import { deadFleetRegistry } from '../support/registry.js';
 
@@ -31,6 +31,28 @@ describe('POST /v1/publish with real brokers', () => {
     ]);
     const onNode = (await drainIds(brokerUrls(), 'tasks')).get(results[0]?.node ?? '');
     expect(onNode).toContain('curl-1');
+  });
+
+  it('sends each body to the broker as the bytes the client sent, not re-serialised', async () => {
+    const body = '{ "n": 1,\n  "big": 1e999, "s": "\\u00e9" }';
+    const response = await fetch(`${fleet.apiUrl}/v1/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"queue":"tasks","messages":[{"id":"as-sent-1","body":  ${body}  }]}`,
+    });
+    const { results } = (await response.json()) as { results: { node: string }[] };
+    const broker = brokerUrls().find(({ id }) => id === results[0]?.node);
+
+    const content = await withChannel(broker?.url ?? '', async (channel) => {
+      for (;;) {
+        const message = await channel.get('tasks', { noAck: true });
+        if (message === false) return undefined;
+        if (message.properties.messageId === 'as-sent-1') return message.content.toString();
+      }
+    });
+
+    expect(response.status).toBe(200);
+    expect(content).toBe(body);
   });
 
   it('answers 503 with Retry-After, nothing accepted, when every broker is down', async () => {

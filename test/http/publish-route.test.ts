@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { JsonBytes } from '../../src/json/json-bytes.js';
 import type { MessageResult } from '../../src/publish/publisher.js';
 import { setup, valid } from './publish-route-fixtures.js';
 
@@ -20,8 +21,8 @@ describe('POST /v1/publish', () => {
       {
         destination: { kind: 'queue', queue: 'tasks' },
         messages: [
-          { id: 'a', body: { n: 1 }, bodyJson: '{"n":1}' },
-          { body: 2, bodyJson: '2' },
+          { id: 'a', body: expect.any(JsonBytes), bodyBytes: Buffer.from('{"n":1}') },
+          { body: expect.any(JsonBytes), bodyBytes: Buffer.from('2') },
         ],
         options: { deadlineMs: 5_000 },
       },

@@ -13,11 +13,17 @@ describe('parsePublishRequest', () => {
     expect(request).toEqual({
       destination: { kind: 'queue', queue: 'tasks' },
       messages: [
-        { body: { job: 1 }, bodyJson: '{"job":1}' },
-        { id: 'o-1', body: 'x', bodyJson: '"x"', headers: { trace: 't' }, key: 'k' },
+        { body: { job: 1 }, bodyBytes: Buffer.from('{"job":1}') },
+        {
+          id: 'o-1',
+          body: 'x',
+          bodyBytes: Buffer.from('"x"'),
+          headers: { trace: 't' },
+          key: 'k',
+        },
       ],
     });
-    expect(Object.keys(request.messages[0] ?? {})).toEqual(['body', 'bodyJson']);
+    expect(Object.keys(request.messages[0] ?? {})).toEqual(['body', 'bodyBytes']);
   });
 
   it.each<[string, Record<string, unknown>, object]>([
@@ -58,7 +64,7 @@ describe('parsePublishRequest', () => {
     ['nested JSON', { a: [1, { b: null }], c: 'é' }],
   ])('accepts %s as a body', (_name, body) => {
     expect(parsePublishRequest(toTasks([{ body }]), DEFAULT_PUBLISH_LIMITS).messages).toEqual([
-      { body, bodyJson: JSON.stringify(body) },
+      { body, bodyBytes: Buffer.from(JSON.stringify(body)) },
     ]);
   });
 
@@ -81,7 +87,7 @@ describe('parsePublishRequest', () => {
     const json = oneMessage(fields);
 
     expect(parsePublishRequest(json, DEFAULT_PUBLISH_LIMITS).messages).toEqual([
-      { body: 1, bodyJson: '1', ...fields },
+      { body: 1, bodyBytes: Buffer.from('1'), ...fields },
     ]);
   });
 
