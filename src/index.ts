@@ -109,6 +109,9 @@ export { DEFAULT_REGISTRY_TABLE_NAME, REGISTRY_TTL_ATTRIBUTE } from './dynamodb/
 // What the HTTP API's GET /v1/nodes and GET /healthz answer, as the client returns it.
 export type { HealthResponse, NodesResponse } from './http/openapi-schemas.js';
 
+// What a message's `body` is when the HTTP API read it: its bytes, never built.
+export { JsonBytes } from './json/json-bytes.js';
+
 // The publisher: broker choice, pipelined confirms, failover within a deadline; its BrokerPool port
 // with the amqplib adapter; and the publish contract shared with the HTTP API and the Lambda.
 export {

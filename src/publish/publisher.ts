@@ -13,7 +13,11 @@ export type Destination =
 export interface PublishMessage {
   /** Becomes the AMQP `messageId`; a UUIDv7 is generated when absent. Stable across retries. */
   readonly id?: string;
-  /** Any JSON value; sent as `application/json`, as `JSON.stringify(body)` unless `bodyBytes` is given. */
+  /**
+   * Any JSON value; sent as `application/json`, as `JSON.stringify(body)`
+   * unless `bodyBytes` is given. A body the HTTP API read is left unbuilt: a
+   * JsonBytes, which JSON.stringify writes as the value.
+   */
   readonly body: unknown;
   /**
    * The body's JSON as UTF-8 bytes, when the caller has them already (the HTTP
