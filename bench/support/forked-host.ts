@@ -3,7 +3,9 @@
  * measuring process holds only the clients and each part's CPU time can be
  * read on its own. The parent forks the bench file with a flag the file
  * dispatches on; the child serves `ready`, answers `cpu` with its CPU time,
- * and stops on `stop` or when the parent goes away.
+ * and stops on `stop` or when the parent goes away. With
+ * `WARREN_BENCH_CPU_PROFILE=<dir>` set, each child writes a V8 CPU profile
+ * there when it stops (`node --cpu-prof`).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { cpuMs, within } from './measure.js';
@@ -53,8 +55,13 @@ export async function forkHost<Ready>(
   args: readonly string[],
   what: string,
 ): Promise<ForkedHost<Ready>> {
+  const profileDir = process.env.WARREN_BENCH_CPU_PROFILE;
   const child: ChildProcess = fork(entry, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [
+      ...process.execArgv,
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const next = (timeoutMs: number) =>
