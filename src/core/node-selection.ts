@@ -97,10 +97,11 @@ export function orderForMessage(
     readonly random: () => number;
   },
 ): BrokerNode[] {
-  const preferred = [...candidates.preferred];
+  const { preferred, fallback } = candidates;
+  let order: BrokerNode[];
   if (options.key !== undefined) {
     const key = options.key;
-    preferred.sort((a, b) => rendezvousScore(key, b.id) - rendezvousScore(key, a.id));
+    order = [...preferred].sort((a, b) => rendezvousScore(key, b.id) - rendezvousScore(key, a.id));
   } else if (preferred.length > 1) {
     const first = Math.floor(options.random() * preferred.length);
     let second = Math.floor(options.random() * (preferred.length - 1));
@@ -108,12 +109,13 @@ export function orderForMessage(
     const a = preferred[first] as BrokerNode;
     const b = preferred[second] as BrokerNode;
     const winner = options.cost(a) <= options.cost(b) ? a : b;
-    const others = preferred
+    order = preferred
       .filter((node) => node !== winner)
       .sort((x, y) => options.cost(x) - options.cost(y));
-    preferred.splice(0, preferred.length, winner, ...others);
-  }
-  return [...preferred, ...candidates.fallback];
+    order.unshift(winner);
+  } else order = [...preferred];
+  for (const node of fallback) order.push(node);
+  return order;
 }
 
 /** cyrb53: a fast 53-bit string hash with good spread, enough for rendezvous hashing. */

@@ -47,6 +47,8 @@ export function nextCopyBroker(
  * @example placeCopies({ order: [b1, b2, b3], preferredCount: 3 }, 2) // [b1, b2]
  */
 export function placeCopies(copies: CopyOrder, replicas: number): BrokerNode[] {
+  // One copy goes to the first broker of the order: what the loop below gives, without its sets.
+  if (replicas === 1) return copies.order.length > 0 ? [copies.order[0] as BrokerNode] : [];
   const placed: BrokerNode[] = [];
   const used = new Set<string>();
   const zones = new Set<string>();

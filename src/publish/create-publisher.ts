@@ -200,12 +200,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const cost = costWith(planned);
       const entries: MessageCopies[] = [];
       let pending: CopyAttempt[] = [];
+      const unkeyed = { cost, random };
       for (const message of messages) {
-        const order = orderForMessage(candidates, {
-          ...(message.key !== undefined && { key: message.key }),
-          cost,
-          random,
-        });
+        const order = orderForMessage(
+          candidates,
+          message.key === undefined ? unkeyed : { key: message.key, cost, random },
+        );
         const { entry, attempts } = startCopies(
           outgoing(message, clock(), replicas),
           { order, preferredCount },
