@@ -4,8 +4,8 @@
  * and a memory alarm of a broker, the registry unreachable, the prober
  * stopped), then a drain of every broker. Checks: nothing accepted is lost, no
  * request fails while a broker is usable, the API's heap and handles stay flat,
- * broker connections stay bounded. The API runs in this process; the load in a
- * forked child.
+ * broker connections stay bounded. The API runs in this process; the load and
+ * the registry (dynalite) in forked children.
  *
  * @example npx tsx bench/soak.ts --minutes 6 --nemesis-every-s 60
  */
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'amqplib';
-import { type ApiHost, startApiHost } from './soak/api-host.js';
+import { type ApiHost, hostRegistry, startApiHost } from './soak/api-host.js';
 import { type ApiSample, heapAfterGc, sampleApi } from './soak/api-sample.js';
 import { waitAllHealthy } from './soak/fleet-health.js';
 import { runLoadChild } from './soak/load-child.js';
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     const dataDir = await mkdtemp(join(tmpdir(), 'warren-soak-'));
     cleanups.add(() => rm(dataDir, { recursive: true, force: true }));
     say(`starting 3 brokers, dynalite behind a proxy, the prober and the API in ${dataDir}...`);
-    const host: ApiHost = await startApiHost(dataDir, cleanups);
+    const host: ApiHost = await startApiHost(dataDir, fileURLToPath(import.meta.url), cleanups);
     const brokerUrls = host.brokers.map((b) => ({ id: b.id, url: b.local?.url ?? '' }));
     const server = await serverOf(brokerUrls[0]?.url ?? '');
     await waitAllHealthy(host.apiUrl, host.brokers.length);
@@ -121,7 +121,11 @@ async function main(): Promise<void> {
         await sleep(Math.max(0, startMs + minute * 60_000 - SAMPLE_EARLY_MS - Date.now()));
         const { figures } = await load.ask({ type: 'minute' }, 'minute');
         const quiet = !faultOn && Date.now() - lastUndoneMs >= QUIET_AFTER_MS;
-        const sample = await sampleApi(minute, amqpPorts, quiet);
+        const sample = await sampleApi(
+          minute,
+          { amqp: amqpPorts, api: Number(new URL(host.apiUrl).port) },
+          quiet,
+        );
         if (tracingTimers) say(`  live timers by origin: ${JSON.stringify(timerOrigins())}`);
         samples.push(sample);
         minutes.push(figures);
@@ -205,6 +209,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv.includes('--load-child')) await runLoadChild();
+else if (process.argv.includes('--registry-host')) await hostRegistry();
 else
   await main().then(
     () => process.exit(0),

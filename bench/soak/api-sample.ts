@@ -9,6 +9,12 @@ export interface ApiSample {
   /** No fault on, and none undone in the last seconds: the samples the flatness invariants judge. */
   readonly quiet: boolean;
   readonly handles: number;
+  /**
+   * The load client's keep-alive connections to the API, among `handles`: as
+   * many as requests overlapped in the last few seconds, so they follow the
+   * load, not a leak; the handles invariant judges `handles` less these.
+   */
+  readonly clientConnections: number;
   /** The handles by kind (`TCPSocketWrap`, `Timeout`, …). */
   readonly handleKinds: Readonly<Record<string, number>>;
   /** Established TCP connections to each broker's AMQP port (publisher and prober, both in this process). */
@@ -30,39 +36,53 @@ function findGc(): (() => void) | undefined {
 const gc = findGc();
 export const heapAfterGc = gc !== undefined;
 
-/** Counts ESTABLISHED sockets whose remote port is `port`, from /proc/net/tcp (loopback brokers: only clients match). */
-async function connectionsTo(ports: ReadonlyMap<string, number>): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const id of ports.keys()) counts[id] = 0;
-  const byPort = new Map([...ports].map(([id, port]) => [port, id]));
+/** The ports of ESTABLISHED sockets on this machine, local and remote, from /proc/net/tcp. */
+async function establishedPorts(): Promise<{ local: number; remote: number }[]> {
+  const sockets: { local: number; remote: number }[] = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     const text = await readFile(file, 'utf8').catch(() => '');
     for (const line of text.split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
-      const remote = fields[2];
-      if (!remote || fields[3] !== '01') continue;
-      const id = byPort.get(Number.parseInt(remote.split(':')[1] ?? '', 16));
-      if (id) counts[id] = (counts[id] ?? 0) + 1;
+      if (!fields[1] || !fields[2] || fields[3] !== '01') continue;
+      const port = (address: string) => Number.parseInt(address.split(':')[1] ?? '', 16);
+      sockets.push({ local: port(fields[1]), remote: port(fields[2]) });
     }
+  }
+  return sockets;
+}
+
+/** Sockets to each broker's AMQP port (loopback brokers: only clients match). */
+function connectionsTo(
+  sockets: readonly { remote: number }[],
+  ports: ReadonlyMap<string, number>,
+): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const id of ports.keys()) counts[id] = 0;
+  const byPort = new Map([...ports].map(([id, port]) => [port, id]));
+  for (const { remote } of sockets) {
+    const id = byPort.get(remote);
+    if (id) counts[id] = (counts[id] ?? 0) + 1;
   }
   return counts;
 }
 
 export async function sampleApi(
   minute: number,
-  amqpPorts: ReadonlyMap<string, number>,
+  ports: { readonly amqp: ReadonlyMap<string, number>; readonly api: number },
   quiet: boolean,
 ): Promise<ApiSample> {
   gc?.();
   const resources = process.getActiveResourcesInfo();
   const handleKinds: Record<string, number> = {};
   for (const kind of resources) handleKinds[kind] = (handleKinds[kind] ?? 0) + 1;
+  const sockets = await establishedPorts();
   return {
     minute,
     quiet,
     heapMb: process.memoryUsage().heapUsed / 2 ** 20,
     handles: resources.length,
+    clientConnections: sockets.filter(({ local }) => local === ports.api).length,
     handleKinds,
-    connections: await connectionsTo(amqpPorts),
+    connections: connectionsTo(sockets, ports.amqp),
   };
 }
