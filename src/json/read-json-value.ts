@@ -3,6 +3,8 @@ import { numberEnd, scalarEnd } from './json-scalar.js';
 import { readString } from './json-string.js';
 import { skipJsonValue } from './skip-json-value.js';
 
+// Byte constants are per file on purpose: imported from one module, the scan loops
+// measured up to 1.6x slower (bench/publish-body-parse.ts, 40 short fields).
 const QUOTE = 0x22;
 const MINUS = 0x2d;
 const ZERO = 0x30;
