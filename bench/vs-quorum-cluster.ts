@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/vs-quorum-cluster.ts [--rounds 5] [--messages 10000]
  *     [--load-ms 12000] [--fault-ms 8000] [--faults kill,stop,alarm]
+ *     [--queue-type classic|classic-v2|quorum]   (warren's `tasks`; default classic, as warren declares it)
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +31,7 @@ import { runFaultPhase } from './vs-quorum-cluster/fault-phase.js';
 import { progress } from './vs-quorum-cluster/progress.js';
 import { type QuorumCluster, startQuorumCluster } from './vs-quorum-cluster/quorum-cluster.js';
 import { printComparisonReport } from './vs-quorum-cluster/report.js';
-import { CLUSTER_QUEUE, QUEUE, values } from './vs-quorum-cluster/settings.js';
+import { CLUSTER_QUEUE, QUEUE, values, WARREN_TOPOLOGY } from './vs-quorum-cluster/settings.js';
 import { runSteadyPhase } from './vs-quorum-cluster/steady-phase.js';
 import type { SteadyVariant } from './vs-quorum-cluster/steady-run.js';
 import { httpAttempt, libraryAttempt, senderOf } from './vs-quorum-cluster/warren-clients.js';
@@ -67,7 +68,12 @@ async function startBoth(cleanups: Cleanups): Promise<[QuorumCluster, BenchFleet
   const [cluster, bench] = await Promise.allSettled([
     startQuorumCluster(CLUSTER_QUEUE, cleanups),
     openBenchFleet(
-      { name: 'vs-cluster', mode: 'child', entry: fileURLToPath(import.meta.url) },
+      {
+        name: 'vs-cluster',
+        mode: 'child',
+        entry: fileURLToPath(import.meta.url),
+        topology: WARREN_TOPOLOGY,
+      },
       cleanups,
     ),
   ]);
@@ -97,7 +103,10 @@ async function main(): Promise<void> {
     const prober = createProberService({ probeIntervalMs }, { registry, credentialsFor });
     const probe = () => runProbeRound({ registry, probe: prober.probe, refreshAfterMs: 0 });
     await probe();
-    const service = createPublishService({ probeIntervalMs }, { registry, credentialsFor });
+    const service = createPublishService(
+      { probeIntervalMs, topology: WARREN_TOPOLOGY },
+      { registry, credentialsFor },
+    );
     cleanups.add(() => service.close());
     const { publisher } = service;
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ServerProperties } from 'amqplib';
 import { startFleet } from '../../src/fleet/fleet.js';
 import type { FleetDescription } from '../../src/fleet/fleet-state.js';
+import type { Topology } from '../../src/topology/topology.js';
 import type { Cleanups } from './cleanups.js';
 import { brokerPidsOf, type FleetHandle, startFleetChild } from './fleet-host.js';
 import { openRawBrokers, type RawBroker } from './raw-brokers.js';
@@ -18,6 +19,8 @@ export interface BenchFleetOptions {
   readonly entry: string;
   /** Hears every message the raw connections get back as unroutable. */
   readonly onReturn?: () => void;
+  /** What the brokers declare (default: warren's default topology). */
+  readonly topology?: Topology;
 }
 
 export interface BenchFleet {
@@ -29,16 +32,12 @@ export interface BenchFleet {
   readonly brokerPids: number[];
 }
 
-async function startFleetHere(dataDir: string): Promise<FleetHandle> {
+async function startFleetHere(dataDir: string, topology?: Topology): Promise<FleetHandle> {
   const {
     stop,
     supervisors: _supervisors,
     ...fleet
-  } = await startFleet({
-    dataDir,
-    nodes: 3,
-    port: 0,
-  });
+  } = await startFleet({ dataDir, nodes: 3, port: 0, ...(topology && { topology }) });
   return { fleet, hostCpuMs: async () => undefined, stop };
 }
 
@@ -51,8 +50,11 @@ export async function openBenchFleet(
   cleanups.add(() => rm(dataDir, { recursive: true, force: true }));
   const host =
     options.mode === 'child'
-      ? await startFleetChild(options.entry, dataDir)
-      : await startFleetHere(dataDir);
+      ? await startFleetChild(options.entry, {
+          dataDir,
+          ...(options.topology && { topology: options.topology }),
+        })
+      : await startFleetHere(dataDir, options.topology);
   cleanups.add(async () => {
     console.error('stopping the fleet...');
     await host.stop();

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { startFleet } from '../../src/fleet/fleet.js';
 import type { FleetDescription } from '../../src/fleet/fleet-state.js';
+import type { Topology } from '../../src/topology/topology.js';
 import { forkHost, serveHost } from './forked-host.js';
 
 export interface FleetHandle {
@@ -10,10 +11,17 @@ export interface FleetHandle {
   stop(): Promise<void>;
 }
 
+/** What the parent tells the forked fleet host: where its data lives, and the topology if not the default. */
+interface FleetHostOptions {
+  readonly dataDir: string;
+  readonly topology?: Topology;
+}
+
 /** In the forked child: runs the fleet until the parent says stop or goes away. */
-export async function hostFleet(dataDir: string): Promise<void> {
+export async function hostFleet(optionsJson: string): Promise<void> {
+  const { dataDir, topology } = JSON.parse(optionsJson) as FleetHostOptions;
   await serveHost(async () => {
-    const fleet = await startFleet({ dataDir, nodes: 3, port: 0 });
+    const fleet = await startFleet({ dataDir, nodes: 3, port: 0, ...(topology && { topology }) });
     const { stop, supervisors: _supervisors, ...description } = fleet;
     return { ready: description, stop };
   });
@@ -21,11 +29,18 @@ export async function hostFleet(dataDir: string): Promise<void> {
 
 /**
  * Runs the fleet in a child process, so the measuring process holds only the
- * clients: `entry` is the bench file, forked with `--fleet-host <dataDir>`,
+ * clients: `entry` is the bench file, forked with `--fleet-host <options JSON>`,
  * whose entry calls `hostFleet`.
  */
-export async function startFleetChild(entry: string, dataDir: string): Promise<FleetHandle> {
-  const host = await forkHost<FleetDescription>(entry, ['--fleet-host', dataDir], 'fleet host');
+export async function startFleetChild(
+  entry: string,
+  options: FleetHostOptions,
+): Promise<FleetHandle> {
+  const host = await forkHost<FleetDescription>(
+    entry,
+    ['--fleet-host', JSON.stringify(options)],
+    'fleet host',
+  );
   return { fleet: host.ready, hostCpuMs: () => host.cpuMs(), stop: () => host.stop() };
 }
 

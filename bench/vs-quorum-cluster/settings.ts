@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import type { Destination } from '../../src/publish/publisher.js';
 import { DEFAULT_PUBLISH_SETTINGS } from '../../src/service/publish-settings.js';
+import { defaultTopology } from '../../src/topology/load-topology.js';
+import type { Topology } from '../../src/topology/topology.js';
 import { integerFlag } from '../support/integer-flag.js';
 
 export const { values } = parseArgs({
@@ -11,6 +13,7 @@ export const { values } = parseArgs({
     'load-ms': { type: 'string' },
     'fault-ms': { type: 'string' },
     faults: { type: 'string' },
+    'queue-type': { type: 'string' },
     'fleet-host': { type: 'string' }, // internal: this file, forked, runs the fleet
     'api-host': { type: 'string' }, // internal: this file, forked, runs the HTTP API
   },
@@ -53,3 +56,25 @@ export const QUEUE = 'tasks';
 export const DESTINATION: Destination = { kind: 'queue', queue: QUEUE };
 /** The cluster's durable quorum queue. */
 export const CLUSTER_QUEUE = 'tasks';
+
+/** The queue arguments each `--queue-type` gives warren's `tasks` queue on every broker. */
+const QUEUE_TYPES = {
+  classic: {},
+  'classic-v2': { 'x-queue-version': 2 },
+  quorum: { 'x-queue-type': 'quorum' },
+} as const;
+const queueType = values['queue-type'] ?? 'classic';
+if (!Object.hasOwn(QUEUE_TYPES, queueType))
+  throw new Error(`--queue-type: one of ${Object.keys(QUEUE_TYPES).join(', ')}`);
+/** warren's brokers' queue type: `classic` is warren's default topology; `quorum` a one-member quorum queue per broker. */
+export const QUEUE_TYPE = queueType as keyof typeof QUEUE_TYPES;
+
+/** warren's default topology, its `tasks` queue of `QUEUE_TYPE`. */
+export const WARREN_TOPOLOGY: Topology = {
+  ...defaultTopology,
+  queues: defaultTopology.queues.map((queue) =>
+    queue.name === QUEUE
+      ? { ...queue, arguments: { ...queue.arguments, ...QUEUE_TYPES[QUEUE_TYPE] } }
+      : queue,
+  ),
+};
