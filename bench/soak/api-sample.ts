@@ -1,4 +1,4 @@
-/** What the soak samples of its own (the API's) process once a minute: heap after a full GC, handles, broker connections. */
+/** What the soak samples of its own (the API's) process once a minute: heap after a full GC, handles at rest, broker connections. */
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -8,6 +8,7 @@ export interface ApiSample {
   readonly heapMb: number;
   /** No fault on, and none undone in the last seconds: the samples the flatness invariants judge. */
   readonly quiet: boolean;
+  /** The fewest handles (less `clientConnections`) of a few readings over 3 s. */
   readonly handles: number;
   /**
    * The load client's keep-alive connections to the API, among `handles`: as
@@ -17,7 +18,7 @@ export interface ApiSample {
   readonly clientConnections: number;
   /** The handles by kind (`TCPSocketWrap`, `Timeout`, …). */
   readonly handleKinds: Readonly<Record<string, number>>;
-  /** Established TCP connections to each broker's AMQP port (publisher and prober, both in this process). */
+  /** Established TCP connections to each broker's AMQP port (publisher and prober, both in this process), the most of any reading. */
   readonly connections: Readonly<Record<string, number>>;
 }
 
@@ -66,23 +67,57 @@ function connectionsTo(
   return counts;
 }
 
+/**
+ * Handles are read this many times, this far apart, after the GC: the sample
+ * keeps the reading with the fewest (less the load client's connections),
+ * because a probe round or a registry refresh in flight holds a few timers
+ * and sockets for a moment. The readings span more than a probe interval
+ * (2 s), so one of them falls between rounds; a leak raises every reading,
+ * the least one too.
+ */
+const HANDLE_READINGS = 12;
+const HANDLE_READING_GAP_MS = 250;
+
+interface HandleReading {
+  readonly handles: number;
+  readonly clientConnections: number;
+  readonly handleKinds: Record<string, number>;
+  readonly connections: Record<string, number>;
+}
+
+async function readHandles(ports: {
+  readonly amqp: ReadonlyMap<string, number>;
+  readonly api: number;
+}): Promise<HandleReading> {
+  const resources = process.getActiveResourcesInfo();
+  const handleKinds: Record<string, number> = {};
+  for (const kind of resources) handleKinds[kind] = (handleKinds[kind] ?? 0) + 1;
+  const sockets = await establishedPorts();
+  return {
+    handles: resources.length,
+    clientConnections: sockets.filter(({ local }) => local === ports.api).length,
+    handleKinds,
+    connections: connectionsTo(sockets, ports.amqp),
+  };
+}
+
 export async function sampleApi(
   minute: number,
   ports: { readonly amqp: ReadonlyMap<string, number>; readonly api: number },
   quiet: boolean,
 ): Promise<ApiSample> {
   gc?.();
-  const resources = process.getActiveResourcesInfo();
-  const handleKinds: Record<string, number> = {};
-  for (const kind of resources) handleKinds[kind] = (handleKinds[kind] ?? 0) + 1;
-  const sockets = await establishedPorts();
-  return {
-    minute,
-    quiet,
-    heapMb: process.memoryUsage().heapUsed / 2 ** 20,
-    handles: resources.length,
-    clientConnections: sockets.filter(({ local }) => local === ports.api).length,
-    handleKinds,
-    connections: connectionsTo(sockets, ports.amqp),
-  };
+  const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
+  const readings: HandleReading[] = [];
+  for (let i = 0; i < HANDLE_READINGS; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, HANDLE_READING_GAP_MS));
+    readings.push(await readHandles(ports));
+  }
+  const resting = (r: HandleReading) => r.handles - r.clientConnections;
+  const least = readings.reduce((a, b) => (resting(b) < resting(a) ? b : a));
+  // Broker connections are judged on the most any reading saw.
+  const connections: Record<string, number> = {};
+  for (const { connections: seen } of readings)
+    for (const [id, n] of Object.entries(seen)) connections[id] = Math.max(connections[id] ?? 0, n);
+  return { minute, quiet, heapMb, ...least, connections };
 }

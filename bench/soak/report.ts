@@ -128,14 +128,14 @@ export function formatReport(r: SoakReport): string {
     `  heap of the API process never more than 10% above minute 2${r.heapAfterGc ? ' (after a full GC)' : ' (no GC before sampling)'}: ${flat('heap', heap, ' MB')}`,
   );
   lines.push(
-    `  handles of the API process, less the load client's keep-alive connections, never more than 10% above minute 2: ${flat('handles', handles, '')}`,
+    `  handles of the API process at rest (the fewest of a minute's readings), less the load client's keep-alive connections, never more than 10% above minute 2: ${flat('handles', handles, '')}`,
   );
   lines.push(
     `  bounded broker connections (at most ${r.connectionBound}: publisher + prober per broker): ${verdict(maxConnections <= r.connectionBound)} (max ${maxConnections})`,
   );
   lines.push(
     '',
-    `per minute (API process sampled 5 s before each minute ends${r.heapAfterGc ? ', after a full GC' : ''}; quiet: no fault on, none undone in the last 10 s; load figures of that minute):`,
+    `per minute (API process sampled 5 s before each minute ends${r.heapAfterGc ? ', heap after a full GC' : ''}, handles the fewest of 12 readings 250 ms apart, connections the most; quiet: no fault on, none undone in the last 10 s; load figures of that minute):`,
   );
   lines.push(
     '| minute | quiet | msg/s | accepted | failed msgs | failed reqs | max latency | heap MB | handles (load client connections) | connections | handles by kind |',
