@@ -6,6 +6,7 @@ const loads = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 
 /** What a throughput report's machine line reads: the broker's version, and the load average around the run. */
 export interface MachineFigures {
+  /** Undefined for a bench that starts no broker: the line then names none. */
   readonly server: BenchFleet['server'];
   readonly loadBefore: number[];
   readonly loadAfter: number[];
@@ -15,7 +16,8 @@ export function machineLine({ server, loadBefore, loadAfter }: MachineFigures): 
   const cpu = cpus();
   return (
     `machine: ${cpu.length} cores (${cpu[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
-    `Linux ${release()}, node ${process.version}, RabbitMQ ${server?.version} (${server?.platform}); ` +
+    `Linux ${release()}, node ${process.version}` +
+    `${server ? `, RabbitMQ ${server.version} (${server.platform})` : ''}; ` +
     `load average ${loads(loadBefore)} before, ${loads(loadAfter)} after`
   );
 }

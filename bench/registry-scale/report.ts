@@ -1,0 +1,223 @@
+/** The registry-at-scale report: markdown tables, ready for BENCHMARKS.md and docs/registry-cost.md. */
+import { median } from '../support/measure.js';
+import {
+  fleetLoad,
+  PARTITION_LIMITS,
+  type ProberLoad,
+  QUERY_PAGE_BYTES,
+  queryLayout,
+  US_EAST_1_ON_DEMAND,
+} from './cost-model.js';
+import { attributeBytes, itemBytes, nameBytes, type WireItem } from './item-size.js';
+import type { ScaleRun } from './scale-run.js';
+import {
+  CACHE_TTL_MS,
+  CONTAINER_COUNTS,
+  PROBE_ROUNDS_PER_SECOND,
+  REFRESH_AFTER_MS,
+  SETTLE_ROUNDS,
+} from './settings.js';
+
+const table = (headers: readonly string[], rows: readonly (readonly string[])[]) =>
+  [headers, headers.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
+const int = (value: number) => Math.round(value).toLocaleString('en-US');
+const num = (value: number, digits = 2) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const dollars = (value: number) => `$${num(value)}`;
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/** The sizes and units of one run, as the model takes them. */
+export function steadyFigures(run: ScaleRun) {
+  const read = run.reads[0];
+  if (!read) throw new Error(`no publisher read of the ${run.brokers}-broker fleet`);
+  const sizes = read.items.map(itemBytes);
+  const steady = run.rounds.slice(SETTLE_ROUNDS);
+  const prober: ProberLoad = {
+    roundsPerSecond: PROBE_ROUNDS_PER_SECOND,
+    nodeWriteUnitsPerRound: mean(steady.map((r) => r.nodeComputedUnits)),
+    leaseWriteUnitsPerRound: mean(steady.map((r) => r.leaseReportedUnits)),
+  };
+  return { read, sizes, steady, prober, layout: queryLayout(sizes, 'eventual') };
+}
+
+export function printSizes(runs: readonly ScaleRun[]): void {
+  console.log(
+    `\n### A healthy fleet: sizes and units per read and per probe round (steady state: rounds ${SETTLE_ROUNDS + 1}+)\n`,
+  );
+  const rows = runs.map((run) => {
+    const { read, sizes, steady, layout } = steadyFigures(run);
+    return [
+      int(run.brokers),
+      `${int(median(sizes))} (${int(Math.min(...sizes))}-${int(Math.max(...sizes))})`,
+      `${int(read.responseBytes)} (${int(read.responseBytes / run.brokers)}/broker)`,
+      `${read.pages}`,
+      `${num(layout.readUnits, 1)} / ${num(median(run.reads.map((r) => r.reportedUnits)), 1)}`,
+      `${num(median(run.reads.map((r) => r.ms)), 1)} ms`,
+      steady.map((r) => r.nodeWrites).join(', '),
+      `${num(mean(steady.map((r) => r.nodeComputedUnits)), 1)} / ${num(mean(steady.map((r) => r.nodeReportedUnits)), 1)}`,
+      num(mean(steady.map((r) => r.leaseReportedUnits)), 1),
+    ];
+  });
+  console.log(
+    table(
+      [
+        'Brokers',
+        'Item bytes, median (min-max)',
+        'Query response bytes',
+        'Pages',
+        'RCU per refresh: computed / dynalite',
+        'Refresh, dynalite in process',
+        'Health writes per steady round',
+        'Health WCU per round: computed / dynalite',
+        'Lease WCU per round',
+      ],
+      rows,
+    ),
+  );
+  const largest = runs.at(-1);
+  if (largest) {
+    const itemsPerPage = Math.floor(QUERY_PAGE_BYTES / median(steadyFigures(largest).sizes));
+    console.log(
+      `\nOne 1 MB Query page holds about ${int(itemsPerPage)} items of this size; beyond that a refresh takes 2+ requests.`,
+    );
+  }
+}
+
+export function printCost(runs: readonly ScaleRun[]): void {
+  console.log(
+    `\n### Cost at the deployed settings: cache TTL ${CACHE_TTL_MS} ms, ` +
+      `${num(PROBE_ROUNDS_PER_SECOND * 60, 0)} probe rounds a minute, on-demand us-east-1 ` +
+      `($${US_EAST_1_ON_DEMAND.readPerMillionUnits} per million read units, ` +
+      `$${US_EAST_1_ON_DEMAND.writePerMillionUnits} per million write units)\n`,
+  );
+  const rows = runs.flatMap((run) => {
+    const { layout, prober } = steadyFigures(run);
+    return CONTAINER_COUNTS.map((containers) => {
+      const load = fleetLoad({
+        layout,
+        containers,
+        cacheTtlMs: CACHE_TTL_MS,
+        prober,
+        prices: US_EAST_1_ON_DEMAND,
+      });
+      return [
+        int(run.brokers),
+        int(containers),
+        num(load.readRequestsPerSecond, 1),
+        num(load.readUnitsPerSecond, 1),
+        `${num(100 * load.partitionReadShare, 1)}%`,
+        load.partitionReadShare > 0 ? `${num(1 / load.partitionReadShare, 2)}x` : 'n/a',
+        num(load.writeUnitsPerSecond, 2),
+        `${num(100 * load.partitionWriteShare, 2)}%`,
+        dollars(load.monthlyReadCost),
+        dollars(load.monthlyWriteCost),
+        dollars(load.monthlyReadCost + load.monthlyWriteCost),
+        int(load.maxContainers),
+      ];
+    });
+  });
+  console.log(
+    table(
+      [
+        'Brokers',
+        'Warm containers',
+        'Reads/s',
+        'RCU/s',
+        `Share of ${int(PARTITION_LIMITS.readUnitsPerSecond)} RCU/s`,
+        'Headroom',
+        'Prober WCU/s',
+        `Share of ${int(PARTITION_LIMITS.writeUnitsPerSecond)} WCU/s`,
+        'Reads $/month',
+        'Writes $/month',
+        'Total $/month',
+        'Containers at the partition limit',
+      ],
+      rows,
+    ),
+  );
+}
+
+export function printFailing(runs: readonly ScaleRun[]): void {
+  console.log(
+    `\n### A failing fleet: real probes of refused and closing loopback ports, per round\n`,
+  );
+  const rows = runs.map((run) => {
+    const { sizes, steady } = steadyFigures(run);
+    const kinds = new Set(run.rounds.flatMap((r) => Object.values(r.summary.outcomes)));
+    return [
+      int(run.brokers),
+      `${int(median(sizes))} (${int(Math.min(...sizes))}-${int(Math.max(...sizes))})`,
+      run.rounds.map((r) => r.nodeWrites).join(', '),
+      `${num(mean(steady.map((r) => r.nodeComputedUnits)), 1)} / ${num(mean(steady.map((r) => r.nodeReportedUnits)), 1)}`,
+      `${num(median(run.rounds.map((r) => r.ms)), 0)} ms`,
+      [
+        ...new Set(
+          [...kinds].map((o) => (o.result === 'failed' ? `${o.stage} ${o.severity}` : o.result)),
+        ),
+      ].join(', '),
+    ];
+  });
+  console.log(
+    table(
+      [
+        'Brokers',
+        'Item bytes, median (min-max)',
+        'Health writes, rounds 1..n',
+        'Health WCU per steady round: computed / dynalite',
+        'Round wall time, median',
+        'Outcomes',
+      ],
+      rows,
+    ),
+  );
+}
+
+export function printAttributes(healthy: ScaleRun, failing: ScaleRun | undefined): void {
+  const item = healthy.reads[0]?.items[0];
+  const other = failing?.reads[0]?.items[0];
+  if (!item) return;
+  const total = itemBytes(item);
+  const otherBytes = new Map(other ? attributeBytes(other).map((a) => [a.name, a.bytes]) : []);
+  console.log(
+    `\n### Where an item's bytes go (${healthy.brokers}-broker fleets, one broker; name + value bytes)\n`,
+  );
+  const rows = attributeBytes(item).map(({ name, bytes }) => [
+    name,
+    int(bytes),
+    `${num((100 * bytes) / total, 1)}%`,
+    otherBytes.has(name) ? int(otherBytes.get(name) ?? 0) : '-',
+  ]);
+  rows.push(['total', int(total), '100%', other ? int(itemBytes(other)) : '-']);
+  console.log(table(['Attribute', 'Healthy', 'Share', 'Unhealthy (failing fleet)'], rows));
+  const names = nameBytes(item);
+  const stamps = timestampBytes(item);
+  console.log(
+    `\nOf the healthy item's ${int(total)} bytes, attribute names (top-level and nested) are ` +
+      `${int(names)} (${num((100 * names) / total, 0)}%), and ISO-8601 timestamp values ` +
+      `${int(stamps.bytes)} (${num((100 * stamps.bytes) / total, 0)}%, ${stamps.count} of them).`,
+  );
+  console.log(
+    `\nrefreshAfterMs ${REFRESH_AFTER_MS}: an unchanged broker is rewritten every 2nd round.`,
+  );
+}
+
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The bytes of the string values that are timestamps, at any depth. */
+function timestampBytes(item: WireItem): { bytes: number; count: number } {
+  let bytes = 0;
+  let count = 0;
+  const visit = (values: readonly unknown[]) => {
+    for (const value of values) {
+      if (!value || typeof value !== 'object') continue;
+      const { S, M } = value as { S?: unknown; M?: Record<string, unknown> };
+      if (typeof S === 'string' && ISO_TIMESTAMP.test(S)) {
+        bytes += Buffer.byteLength(S);
+        count += 1;
+      }
+      if (M) visit(Object.values(M));
+    }
+  };
+  visit(Object.values(item));
+  return { bytes, count };
+}
