@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { AmqpCredentialsConfig } from './amqp/amqp-credentials.js';
 import { readBrokerAccess } from './config/broker-access-config.js';
 import { blankAsUnset, configError, ENV, problemsOf } from './config/env.js';
+import { DEFAULT_SUBSET_SIZE, MAX_SUBSET_SIZE } from './core/broker-subset.js';
 import { DEFAULT_REPLICAS, MAX_REPLICAS, MIN_REPLICAS } from './core/replicas.js';
 import { DEFAULT_REGISTRY_TABLE_NAME } from './dynamodb/registry-table.js';
 import {
@@ -37,7 +38,7 @@ export interface PublishConfig {
    */
   readonly settings: Pick<
     PublishSettings,
-    'probeIntervalMs' | 'replicas' | 'limits' | 'topology' | 'caCertPem'
+    'probeIntervalMs' | 'replicas' | 'subsetSize' | 'limits' | 'topology' | 'caCertPem'
   >;
 }
 /** The prober function's configuration: the registry, the credentials and the service's settings. */
@@ -97,6 +98,8 @@ const publishSchema = configSchema.extend({
     DEFAULT_PUBLISH_LIMITS.maxRequestBytes,
   ),
   [ENV.replicas]: wholeNumber(MIN_REPLICAS, MAX_REPLICAS, DEFAULT_REPLICAS),
+  // 0 turns subsetting off.
+  [ENV.subsetSize]: wholeNumber(0, MAX_SUBSET_SIZE, DEFAULT_SUBSET_SIZE),
 });
 /**
  * Reads and validates function configuration from `env`.
@@ -115,7 +118,8 @@ export function readConfig(env: NodeJS.ProcessEnv): FunctionConfig {
 /**
  * Reads the publish function's configuration: the common variables, the
  * request limits (defaults: 500 messages, 256 KiB per message, 5 MiB per
- * request), the default replicas (1), the AMQP credentials, the CA the brokers' TLS certificates
+ * request), the default replicas (1), the broker subset size (6, 0 for
+ * none), the AMQP credentials, the CA the brokers' TLS certificates
  * chain to (optional) and the topology.
  *
  * @example const { settings } = readPublishConfig({ ...process.env, WARREN_MAX_MESSAGES: '100' }); // settings.limits.maxMessages === 100
@@ -137,6 +141,7 @@ export function readPublishConfig(env: NodeJS.ProcessEnv): PublishConfig {
     settings: {
       probeIntervalMs: result.data[ENV.probeIntervalMs],
       replicas: result.data[ENV.replicas],
+      subsetSize: result.data[ENV.subsetSize],
       limits: {
         maxMessages: result.data[ENV.maxMessages],
         maxMessageBytes: result.data[ENV.maxMessageBytes],

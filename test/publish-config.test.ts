@@ -19,6 +19,7 @@ describe('publish configuration', () => {
       settings: {
         probeIntervalMs: 15_000,
         replicas: 1,
+        subsetSize: 6,
         limits: DEFAULT_PUBLISH_LIMITS,
         topology: defaultTopology,
       },
@@ -52,6 +53,10 @@ describe('publish configuration', () => {
     [ENV.replicas, '0'],
     [ENV.replicas, '4'],
     [ENV.replicas, 'two'],
+    [ENV.subsetSize, '-1'],
+    [ENV.subsetSize, '2.5'],
+    [ENV.subsetSize, 'six'],
+    [ENV.subsetSize, '10001'],
   ])('refuse %s=%j with a ConfigError naming the variable', (name, value) => {
     expect(() => readPublishConfig({ ...credentials, [name]: value })).toThrow(ConfigError);
     expect(() => readPublishConfig({ ...credentials, [name]: value })).toThrow(name);
@@ -60,6 +65,15 @@ describe('publish configuration', () => {
   it('read the default replicas from WARREN_REPLICAS', () => {
     expect(readPublishConfig({ ...credentials, [ENV.replicas]: '2' }).settings.replicas).toBe(2);
     expect(readPublishConfig({ ...credentials, [ENV.replicas]: '' }).settings.replicas).toBe(1);
+  });
+
+  it('read the broker subset size from WARREN_SUBSET_SIZE, 0 turning it off', () => {
+    const subsetSize = (value: string) =>
+      readPublishConfig({ ...credentials, [ENV.subsetSize]: value }).settings.subsetSize;
+
+    expect(subsetSize('3')).toBe(3);
+    expect(subsetSize('0')).toBe(0);
+    expect(subsetSize('')).toBe(6);
   });
 
   it('carry the AMQP secret and how long a read of it is kept', () => {

@@ -19,6 +19,7 @@ export const ENV = {
   maxMessageBytes: 'WARREN_MAX_MESSAGE_BYTES',
   maxRequestBytes: 'WARREN_MAX_REQUEST_BYTES',
   replicas: 'WARREN_REPLICAS',
+  subsetSize: 'WARREN_SUBSET_SIZE',
 } as const;
 
 /** Configuration that cannot be used; `message` names every bad variable. */

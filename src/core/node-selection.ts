@@ -1,4 +1,5 @@
 import type { BrokerNode } from './broker-node.js';
+import type { BrokerSubset } from './broker-subset.js';
 import { isStale } from './staleness.js';
 
 export interface SelectionInput {
@@ -28,6 +29,11 @@ export interface CandidateSet {
   readonly fallback: readonly BrokerNode[];
   /** Too few eligible brokers, or no trustworthy registry: every active broker is tried rather than none. */
   readonly panic: boolean;
+  /**
+   * This container's subset of `preferred` (see `withSubset`): unkeyed
+   * messages try its members first, then the rest of `preferred` in its order.
+   */
+  readonly subset?: BrokerSubset;
 }
 
 const HEALTH_ORDER = { healthy: 0, degraded: 1, initial: 2, blocked: 3, unhealthy: 4 } as const;
@@ -87,7 +93,9 @@ export function hasOutlierReport(node: BrokerNode): boolean {
  * The order in which one message tries brokers. With a `key`, rendezvous
  * hashing over the preferred brokers: a key stays on its broker while that
  * broker is healthy, and only the keys of a departed broker move. Without,
- * power of two choices on `cost` (in-flight work and latency). Fallback brokers follow.
+ * power of two choices on `cost` (in-flight work and latency), among the
+ * container's subset when there is one, the other preferred brokers after it
+ * in subset order. Fallback brokers follow.
  */
 export function orderForMessage(
   candidates: CandidateSet,
@@ -97,23 +105,27 @@ export function orderForMessage(
     readonly random: () => number;
   },
 ): BrokerNode[] {
-  const { preferred, fallback } = candidates;
+  const { preferred, fallback, subset } = candidates;
+  // Keyed messages ignore the subset: a key must reach one broker from every container.
+  const choices = options.key === undefined && subset ? subset.members : preferred;
   let order: BrokerNode[];
   if (options.key !== undefined) {
     const key = options.key;
     order = [...preferred].sort((a, b) => rendezvousScore(key, b.id) - rendezvousScore(key, a.id));
-  } else if (preferred.length > 1) {
-    const first = Math.floor(options.random() * preferred.length);
-    let second = Math.floor(options.random() * (preferred.length - 1));
+  } else if (choices.length > 1) {
+    const first = Math.floor(options.random() * choices.length);
+    let second = Math.floor(options.random() * (choices.length - 1));
     if (second >= first) second += 1;
-    const a = preferred[first] as BrokerNode;
-    const b = preferred[second] as BrokerNode;
+    const a = choices[first] as BrokerNode;
+    const b = choices[second] as BrokerNode;
     const winner = options.cost(a) <= options.cost(b) ? a : b;
-    order = preferred
+    order = choices
       .filter((node) => node !== winner)
       .sort((x, y) => options.cost(x) - options.cost(y));
     order.unshift(winner);
-  } else order = [...preferred];
+  } else order = [...choices];
+  // Widening: past its members, a container takes the next brokers by its own score.
+  if (choices !== preferred && subset) for (const node of subset.rest) order.push(node);
   for (const node of fallback) order.push(node);
   return order;
 }

@@ -1,5 +1,6 @@
-import { randomFillSync } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import type { BrokerNode } from '../core/broker-node.js';
+import { DEFAULT_SUBSET_SIZE, withSubset } from '../core/broker-subset.js';
 import { type CandidateSet, orderForMessage, selectCandidates } from '../core/node-selection.js';
 import {
   DEFAULT_REPLICAS,
@@ -35,6 +36,12 @@ export interface PublisherPolicy {
   readonly maxEjectionMs: number;
   /** Distinct brokers that must confirm a message, when a call does not say (1 to 3). */
   readonly replicas: number;
+  /**
+   * Brokers this publisher sends unkeyed messages to while they serve (its
+   * subset, see `withSubset`); 0 for every eligible broker. Bounds how many
+   * publishers connect to each broker.
+   */
+  readonly subsetSize: number;
 }
 
 export const DEFAULT_PUBLISHER_POLICY: PublisherPolicy = {
@@ -43,6 +50,7 @@ export const DEFAULT_PUBLISHER_POLICY: PublisherPolicy = {
   baseEjectionMs: 5_000,
   maxEjectionMs: 60_000,
   replicas: DEFAULT_REPLICAS,
+  subsetSize: DEFAULT_SUBSET_SIZE,
 };
 
 const LATENCY_FLOOR_MS = 5;
@@ -56,16 +64,24 @@ export interface PublisherOptions {
   readonly policy?: Partial<PublisherPolicy>;
   readonly clock?: () => number;
   readonly random?: () => number;
+  /**
+   * Who this publisher is, for its broker subset: stable for its life, distinct
+   * from other publishers'. Default a random UUID, so one per publisher (per
+   * warm container in the Lambda).
+   */
+  readonly containerId?: string;
   readonly onReportError?: (error: unknown) => void;
 }
 
 /**
  * The edge publisher as a library: picks brokers from the cached registry
- * view, sends each message's copies (`replicas`, default 1) to distinct
- * brokers in parallel, pipelines each broker's share of a batch on its confirm
- * channel, and moves a copy a broker did not confirm to the next unused broker
- * in that message's order, until the deadline. `accepted` means `replicas`
- * distinct brokers confirmed the message.
+ * view (for unkeyed messages, among its own subset of them first, so each
+ * broker holds few publishers' connections), sends each message's copies
+ * (`replicas`, default 1) to distinct brokers in parallel, pipelines each
+ * broker's share of a batch on its confirm channel, and moves a copy a broker
+ * did not confirm to the next unused broker in that message's order (every
+ * usable broker, the subset's first), until the deadline. `accepted` means
+ * `replicas` distinct brokers confirmed the message.
  *
  * @example
  * const publisher = createPublisher({ fleet, pool, registry, probeIntervalMs: 15_000 });
@@ -74,6 +90,8 @@ export interface PublisherOptions {
 export function createPublisher(options: PublisherOptions): Publisher {
   const policy = { ...DEFAULT_PUBLISHER_POLICY, ...options.policy };
   checkReplicas(policy.replicas);
+  checkSubsetSize(policy.subsetSize);
+  const containerId = options.containerId ?? randomUUID();
   const clock = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
   const outliers = createOutlierDetector(policy);
@@ -89,14 +107,19 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
   const candidatesFrom = (view: FleetView | undefined, copies: number): CandidateSet =>
     view
-      ? selectCandidates({
-          nodes: view.snapshot.nodes,
-          nowMs: clock(),
-          probeIntervalMs: options.probeIntervalMs,
-          registryReachable: view.source !== 'last-known-good',
-          ejected: outliers.ejected(clock()),
+      ? withSubset(
+          selectCandidates({
+            nodes: view.snapshot.nodes,
+            nowMs: clock(),
+            probeIntervalMs: options.probeIntervalMs,
+            registryReachable: view.source !== 'last-known-good',
+            ejected: outliers.ejected(clock()),
+            copies,
+          }),
+          containerId,
+          policy.subsetSize,
           copies,
-        })
+        )
       : { preferred: [], fallback: [], panic: true };
 
   const attempt = async (
@@ -255,6 +278,12 @@ function checkReplicas(replicas: number): number {
     );
   }
   return replicas;
+}
+
+function checkSubsetSize(size: number): void {
+  if (!Number.isInteger(size) || size < 0) {
+    throw new RangeError(`subsetSize must be a whole number, 0 for no subset, got ${String(size)}`);
+  }
 }
 
 // Random bytes for generated ids, drawn from one buffer refilled when used up: one

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createAmqpBrokerPool } from '../publish/amqp-broker-pool.js';
 import type { CredentialsFor } from '../publish/broker-pool.js';
 import { createPublisher } from '../publish/create-publisher.js';
@@ -15,6 +16,12 @@ export interface PublishServiceDeps {
   readonly credentialsFor: CredentialsFor;
   /** Milliseconds since the epoch. Default `Date.now`. */
   readonly clock?: () => number;
+  /**
+   * This service's id among publishers, which picks its broker subset.
+   * Default a random UUID drawn once per service: in the Lambda, built at
+   * module scope, one per warm container.
+   */
+  readonly containerId?: string;
   readonly onInternalError?: (error: unknown) => void;
   readonly onRefreshError?: (error: RegistryUnavailableError) => void;
 }
@@ -65,8 +72,10 @@ export function createPublishService(
       deadlineMs: resolved.deadlineMs,
       attemptTimeoutMs: resolved.attemptTimeoutMs,
       replicas: resolved.replicas,
+      subsetSize: resolved.subsetSize,
     },
     clock,
+    containerId: deps.containerId ?? randomUUID(),
   });
   const service = publishService({
     fleet,

@@ -33,6 +33,14 @@ export interface PublishSettings {
   readonly attemptTimeoutMs: number;
   /** Distinct brokers that must confirm each message, 1 to 3, when a request does not say. Default 1. */
   readonly replicas: number;
+  /**
+   * Brokers one publisher (a Lambda container) sends its unkeyed messages to
+   * while they serve, chosen by rendezvous on its container id, so a broker
+   * holds about `subsetSize` / fleet size of the containers' connections; 0
+   * for every eligible broker. Default 6: fleets of up to 6 brokers route as
+   * without. Keyed messages and failover still reach every broker.
+   */
+  readonly subsetSize: number;
   /** Default 500 messages, 256 KiB per message, 5 MiB per request. */
   readonly limits: PublishLimits;
   /** The destinations callers may publish to. Default: `tasks`, `events` and the dead-letter queue. */
@@ -47,6 +55,7 @@ export const DEFAULT_PUBLISH_SETTINGS: PublishSettings = {
   deadlineMs: DEFAULT_PUBLISHER_POLICY.deadlineMs,
   attemptTimeoutMs: DEFAULT_PUBLISHER_POLICY.attemptTimeoutMs,
   replicas: DEFAULT_PUBLISHER_POLICY.replicas,
+  subsetSize: DEFAULT_PUBLISHER_POLICY.subsetSize,
   limits: DEFAULT_PUBLISH_LIMITS,
   topology: defaultTopology,
 };

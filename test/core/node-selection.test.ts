@@ -199,6 +199,69 @@ describe('orderForMessage', () => {
     expect(ids(order)).toEqual(['b3', 'b2', 'b1', 'b4']);
   });
 
+  describe('with a subset', () => {
+    const six = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6'].map((id) => node(id, 'healthy'));
+    const [b1, b2, b3, b4, b5, b6] = six as [
+      BrokerNode,
+      BrokerNode,
+      BrokerNode,
+      BrokerNode,
+      BrokerNode,
+      BrokerNode,
+    ];
+    const candidates = {
+      preferred: six,
+      fallback: [node('b7', 'degraded')],
+      panic: false,
+      // b2 and b5 are this container's, then b4, b1, b6, b3 by its score.
+      subset: { members: [b2, b5], rest: [b4, b1, b6, b3] },
+    };
+
+    it.each<[string, (n: BrokerNode) => number, number[], string[]]>([
+      ['chooses the cheaper of its two members', () => 1, [0.1, 0.9], ['b2', 'b5']],
+      [
+        'puts the cheaper member first whichever the random pair names',
+        (n) => (n.id === 'b5' ? 1 : 2),
+        [0.1, 0.9],
+        ['b5', 'b2'],
+      ],
+    ])('%s, then widens in subset order, then the fallback', (_, cost, randoms, first) => {
+      const order = orderForMessage(candidates, { cost, random: () => randoms.shift() ?? 0 });
+
+      expect(ids(order)).toEqual([...first, 'b4', 'b1', 'b6', 'b3', 'b7']);
+    });
+
+    it('sends a keyed message where every container sends it, ignoring the subset', () => {
+      const firsts = new Set<string>();
+      for (const key of Array.from({ length: 50 }, (_, i) => `customer-${i}`)) {
+        const withSubset = orderForMessage(candidates, {
+          key,
+          cost: flatCost,
+          random: Math.random,
+        });
+        const without = orderForMessage(
+          { preferred: six, fallback: candidates.fallback, panic: false },
+          { key, cost: flatCost, random: Math.random },
+        );
+        expect(ids(withSubset)).toEqual(ids(without));
+        firsts.add(withSubset[0]?.id ?? '');
+      }
+      expect(firsts).toEqual(new Set(ids(six)));
+    });
+
+    it('uses a one-member subset alone, without drawing a random pair', () => {
+      const random = () => {
+        throw new Error('no pair to draw');
+      };
+      const order = orderForMessage(
+        { ...candidates, subset: { members: [b5], rest: [b2, b4, b1, b6, b3] } },
+        { cost: flatCost, random },
+      );
+
+      expect(ids(order)).toEqual(['b5', 'b2', 'b4', 'b1', 'b6', 'b3', 'b7']);
+    });
+  });
+
   it('spreads rendezvous scores so each broker wins about a third of the keys', () => {
     const wins = new Map<string, number>();
     for (let i = 0; i < 3_000; i++) {
