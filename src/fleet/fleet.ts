@@ -141,6 +141,9 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
         probeIntervalMs,
         topology,
         ...(options.replicas !== undefined && { replicas: options.replicas }),
+        // One publisher process: no fan-in to bound, and a subset would leave
+        // the other brokers of a `--nodes 10` fleet without unkeyed messages.
+        subsetSize: 0,
       },
       { registry, credentialsFor },
     );

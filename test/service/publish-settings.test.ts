@@ -6,7 +6,7 @@ import {
 } from '../../src/service/publish-settings.js';
 
 describe('resolvePublishSettings', () => {
-  it('defaults to a 15 s probe interval, a 5 s deadline, 1 s attempts and the default limits', () => {
+  it('defaults to a 15 s probe interval, a 5 s deadline, 1 s attempts, the default limits and subsets of 6 brokers', () => {
     expect(resolvePublishSettings({})).toMatchObject({
       probeIntervalMs: 15_000,
       cacheTtlMs: 2_000,
@@ -14,6 +14,7 @@ describe('resolvePublishSettings', () => {
       deadlineMs: 5_000,
       attemptTimeoutMs: 1_000,
       limits: DEFAULT_PUBLISH_LIMITS,
+      subsetSize: 6,
     });
     expect(DEFAULT_PUBLISH_SETTINGS).not.toHaveProperty('maxStalenessMs');
   });
