@@ -2,13 +2,14 @@
  * warren against the usual answer to broker failure, in one run: a real 3-node
  * RabbitMQ cluster with a durable quorum queue, and a warren fleet of 3
  * independent brokers. Steady throughput in interleaved rounds (cluster over
- * raw amqplib; warren in process and over HTTP, replicas 1 and 2), then under
- * load one fault at a time on each system (kill -9, SIGSTOP, memory alarm),
+ * raw amqplib; warren in process and over HTTP, replicas 1 and 2, into a
+ * classic queue as its default topology declares and into a one-member
+ * quorum queue on each broker), then under load one fault at a time on each
+ * system (kill -9, SIGSTOP, memory alarm; warren into its classic queue),
  * counting what was confirmed, lost and duplicated.
  *
  *   npx tsx bench/vs-quorum-cluster.ts [--rounds 5] [--messages 10000]
  *     [--load-ms 12000] [--fault-ms 8000] [--faults kill,stop,alarm]
- *     [--queue-type classic|classic-v2|quorum]   (warren's `tasks`; default classic, as warren declares it)
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +32,13 @@ import { runFaultPhase } from './vs-quorum-cluster/fault-phase.js';
 import { progress } from './vs-quorum-cluster/progress.js';
 import { type QuorumCluster, startQuorumCluster } from './vs-quorum-cluster/quorum-cluster.js';
 import { printComparisonReport } from './vs-quorum-cluster/report.js';
-import { CLUSTER_QUEUE, QUEUE, values, WARREN_TOPOLOGY } from './vs-quorum-cluster/settings.js';
+import {
+  CLUSTER_QUEUE,
+  QUEUE,
+  QUORUM_QUEUE,
+  values,
+  WARREN_TOPOLOGY,
+} from './vs-quorum-cluster/settings.js';
 import { runSteadyPhase } from './vs-quorum-cluster/steady-phase.js';
 import type { SteadyVariant } from './vs-quorum-cluster/steady-run.js';
 import { httpAttempt, libraryAttempt, senderOf } from './vs-quorum-cluster/warren-clients.js';
@@ -115,8 +122,7 @@ async function main(): Promise<void> {
     cleanups.add(() => api.stop());
     const httpClient = createHttpPublishClient(api.apiUrl);
     cleanups.add(async () => httpClient.close());
-    const purgeWarren = () => purgeAll(brokers, QUEUE);
-    await purgeWarren();
+    for (const queue of [QUEUE, QUORUM_QUEUE]) await purgeAll(brokers, queue);
 
     const purger = await connect(cluster.nodes[0]?.url ?? '');
     purger.on('error', () => undefined);
@@ -132,22 +138,23 @@ async function main(): Promise<void> {
       brokerPids: () => cluster.pids(),
       purge: async () => (await purgeChannel.purgeQueue(CLUSTER_QUEUE)).messageCount,
     };
-    const warrenVariant = (name: string, replicas: number, http: boolean): SteadyVariant => ({
-      name: `${name} r${replicas}`,
+    const warrenVariant = (http: boolean, replicas: number, queue: string): SteadyVariant => ({
+      name: `warren ${http ? 'HTTP' : 'publish()'}${queue === QUEUE ? '' : ' quorum'} r${replicas}`,
       send: senderOf(
-        http ? httpAttempt(httpClient, replicas) : libraryAttempt(publisher, replicas),
+        http
+          ? httpAttempt(httpClient, replicas, queue)
+          : libraryAttempt(publisher, replicas, queue),
       ),
       copies: replicas,
       brokerPids: () => brokerPids,
       ...(http && { host: api }),
-      purge: purgeWarren,
+      purge: () => purgeAll(brokers, queue),
     });
     const variants = [
       clusterVariant,
-      warrenVariant('warren publish()', 1, false),
-      warrenVariant('warren publish()', 2, false),
-      warrenVariant('warren HTTP', 1, true),
-      warrenVariant('warren HTTP', 2, true),
+      ...[QUEUE, QUORUM_QUEUE].flatMap((queue) =>
+        [false, true].flatMap((http) => [1, 2].map((r) => warrenVariant(http, r, queue))),
+      ),
     ];
 
     const loadBefore = loadavg();
@@ -159,7 +166,7 @@ async function main(): Promise<void> {
       warrenSystem({
         name: `warren HTTP r${replicas}`,
         fleet,
-        send: senderOf(httpAttempt(httpClient, replicas)),
+        send: senderOf(httpAttempt(httpClient, replicas, QUEUE)),
         pick,
         cleanups,
       });

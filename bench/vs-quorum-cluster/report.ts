@@ -13,7 +13,8 @@ import {
   LOAD_MS,
   LOAD_PUBLISHERS,
   MESSAGES,
-  QUEUE_TYPE,
+  QUEUE,
+  QUORUM_QUEUE,
   ROUNDS,
   STEADY_BATCH,
   STEADY_IN_FLIGHT,
@@ -53,7 +54,7 @@ export function printComparisonReport(figures: ComparisonFigures): void {
     `\nsettings: steady: ${ROUNDS} interleaved rounds (order rotated each round) x ${MESSAGES} ` +
       `persistent ${PAYLOAD.length} B messages, batches of ${STEADY_BATCH}, ${STEADY_IN_FLIGHT} publishers; ` +
       `cluster publishers spread over the 3 nodes (publisher w on node w mod 3); ` +
-      `warren's queue on each broker: ${QUEUE_TYPE}. ` +
+      `warren into its classic queue ${QUEUE} and, as "quorum", into ${QUORUM_QUEUE}, a one-member quorum queue on each broker. ` +
       `Under load: ${LOAD_PUBLISHERS} publishers x ${LOAD_BATCH}-message batches for ${seconds(LOAD_MS)} s, ` +
       `fault ${seconds(FAULT_AT_MS)} s in, SIGSTOP and alarm held ${seconds(FAULT_MS)} s; a batch is ` +
       `retried (cluster: next node, ${ATTEMPT_TIMEOUT_MS} ms per attempt; warren: a new request) ` +

@@ -1,6 +1,5 @@
 /** `bench/vs-quorum-cluster.ts`'s flags and fixed settings, read once from the command line. */
 import { parseArgs } from 'node:util';
-import type { Destination } from '../../src/publish/publisher.js';
 import { DEFAULT_PUBLISH_SETTINGS } from '../../src/service/publish-settings.js';
 import { defaultTopology } from '../../src/topology/load-topology.js';
 import type { Topology } from '../../src/topology/topology.js';
@@ -13,7 +12,6 @@ export const { values } = parseArgs({
     'load-ms': { type: 'string' },
     'fault-ms': { type: 'string' },
     faults: { type: 'string' },
-    'queue-type': { type: 'string' },
     'fleet-host': { type: 'string' }, // internal: this file, forked, runs the fleet
     'api-host': { type: 'string' }, // internal: this file, forked, runs the HTTP API
   },
@@ -53,28 +51,28 @@ export const ATTEMPT_TIMEOUT_MS = DEFAULT_PUBLISH_SETTINGS.attemptTimeoutMs;
 export const RETRY_PAUSE_MS = 100;
 
 export const QUEUE = 'tasks';
-export const DESTINATION: Destination = { kind: 'queue', queue: QUEUE };
 /** The cluster's durable quorum queue. */
 export const CLUSTER_QUEUE = 'tasks';
 
-/** The queue arguments each `--queue-type` gives warren's `tasks` queue on every broker. */
-const QUEUE_TYPES = {
-  classic: {},
-  'classic-v2': { 'x-queue-version': 2 },
-  quorum: { 'x-queue-type': 'quorum' },
-} as const;
-const queueType = values['queue-type'] ?? 'classic';
-if (!Object.hasOwn(QUEUE_TYPES, queueType))
-  throw new Error(`--queue-type: one of ${Object.keys(QUEUE_TYPES).join(', ')}`);
-/** warren's brokers' queue type: `classic` is warren's default topology; `quorum` a one-member quorum queue per broker. */
-export const QUEUE_TYPE = queueType as keyof typeof QUEUE_TYPES;
+/**
+ * A one-member quorum queue on each of warren's brokers, beside the classic
+ * `tasks` of its default topology: warren's steady variants run against both
+ * in the same interleaved rounds, so the queue type's effect is measured in
+ * one run (separate runs on this machine differ by more than the effect).
+ */
+export const QUORUM_QUEUE = 'tasks.quorum';
 
-/** warren's default topology, its `tasks` queue of `QUEUE_TYPE`. */
+/** warren's default topology and `QUORUM_QUEUE`. */
 export const WARREN_TOPOLOGY: Topology = {
   ...defaultTopology,
-  queues: defaultTopology.queues.map((queue) =>
-    queue.name === QUEUE
-      ? { ...queue, arguments: { ...queue.arguments, ...QUEUE_TYPES[QUEUE_TYPE] } }
-      : queue,
-  ),
+  queues: [
+    ...defaultTopology.queues,
+    {
+      name: QUORUM_QUEUE,
+      vhost: '/',
+      durable: true,
+      auto_delete: false,
+      arguments: { 'x-queue-type': 'quorum' },
+    },
+  ],
 };

@@ -7,7 +7,6 @@ import type { MessageResult, Publisher } from '../../src/publish/publisher.js';
 import type { HttpPublishClient } from '../support/http-publish-client.js';
 import { BENCH_BODY as BODY } from '../support/payload.js';
 import { type Attempt, type Delivery, type SendBatch, untilConfirmed } from './batch-outcome.js';
-import { DESTINATION, QUEUE } from './settings.js';
 
 const deliveriesOf = (results: readonly MessageResult[]): Delivery[] =>
   results.flatMap((result) =>
@@ -20,12 +19,12 @@ export const senderOf =
   (_worker, ids, onConfirm) =>
     untilConfirmed(ids, attempt, onConfirm);
 
-/** In process: `publisher.publish(tasks, messages, { replicas })`. */
-export function libraryAttempt(publisher: Publisher, replicas: number): Attempt {
+/** In process: `publisher.publish(queue, messages, { replicas })`. */
+export function libraryAttempt(publisher: Publisher, replicas: number, queue: string): Attempt {
   const attempt: Attempt = async (ids) =>
     deliveriesOf(
       await publisher.publish(
-        DESTINATION,
+        { kind: 'queue', queue },
         ids.map((id) => ({ id, body: BODY })),
         { replicas },
       ),
@@ -34,8 +33,8 @@ export function libraryAttempt(publisher: Publisher, replicas: number): Attempt 
 }
 
 /** Over HTTP: `POST /v1/publish` with `{ queue, messages: [{ id, body }], replicas }`. */
-export function httpAttempt(client: HttpPublishClient, replicas: number): Attempt {
+export function httpAttempt(client: HttpPublishClient, replicas: number, queue: string): Attempt {
   const attempt: Attempt = async (ids) =>
-    deliveriesOf((await client.publish(QUEUE, ids, { replicas })).results);
+    deliveriesOf((await client.publish(queue, ids, { replicas })).results);
   return attempt;
 }
