@@ -14,6 +14,7 @@ import type { CachedFleetView, FleetView } from '../registry/cached-fleet-view.j
 import type { HealthRegistry } from '../registry/health-registry.js';
 import { blameOf, describeFailure } from './attempt-failure.js';
 import type { AttemptFailure, AttemptOutcome, BrokerPool, OutgoingMessage } from './broker-pool.js';
+import { createBrokerRanking } from './broker-ranking.js';
 import {
   type CopyAttempt,
   confirmCopy,
@@ -91,7 +92,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const policy = { ...DEFAULT_PUBLISHER_POLICY, ...options.policy };
   checkReplicas(policy.replicas);
   checkSubsetSize(policy.subsetSize);
-  const containerId = options.containerId ?? randomUUID();
+  const rank = createBrokerRanking(options.containerId ?? randomUUID());
   const clock = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
   const outliers = createOutlierDetector(policy);
@@ -116,7 +117,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
             ejected: outliers.ejected(clock()),
             copies,
           }),
-          containerId,
+          rank,
           policy.subsetSize,
           copies,
         )

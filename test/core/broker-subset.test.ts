@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { BrokerNode } from '../../src/core/broker-node.js';
-import { brokerSubset, withSubset } from '../../src/core/broker-subset.js';
+import { brokerSubset, rankBrokers, withSubset } from '../../src/core/broker-subset.js';
 import { type CandidateSet, rendezvousScore } from '../../src/core/node-selection.js';
 import { uuidV7 } from '../../src/core/uuid-v7.js';
 import { brokerNode } from '../support/broker-node.js';
 
 const brokers = (count: number) => Array.from({ length: count }, (_, i) => brokerNode(`b${i + 1}`));
 const ids = (nodes: readonly { id: string }[]) => nodes.map((node) => node.id);
+const rankFor = (containerId: string) => (nodes: readonly BrokerNode[]) =>
+  rankBrokers(containerId, nodes);
 
 /** Container ids as two families: names, and UUIDs as a container draws them (here from a fixed seed). */
 const idFamilies: [string, (count: number) => string[]][] = [
@@ -127,13 +129,13 @@ describe('withSubset', () => {
     ['the copies need every preferred broker', candidates(3), 2, 3],
     ['no broker is preferred', candidates(0, 5), 2, 1],
   ])('leaves the candidates as they are when %s', (_, input, size, copies) => {
-    expect(withSubset(input, 'container-1', size, copies)).toBe(input);
+    expect(withSubset(input, rankFor('container-1'), size, copies)).toBe(input);
   });
 
   it('takes the subset among the preferred brokers only, leaving the fallback as it was', () => {
     const input = candidates(10, 3);
 
-    const { subset, preferred, fallback } = withSubset(input, 'container-1', 4, 1);
+    const { subset, preferred, fallback } = withSubset(input, rankFor('container-1'), 4, 1);
 
     expect(subset?.members).toEqual(brokerSubset('container-1', input.preferred, 4).members);
     expect([...(subset?.members ?? []), ...(subset?.rest ?? [])]).toHaveLength(10);
@@ -147,20 +149,20 @@ describe('withSubset', () => {
   ])(
     'holds at least the copies a message needs (size %i, copies %i: %i members)',
     (size, copies, members) => {
-      expect(withSubset(candidates(10), 'container-1', size, copies).subset?.members).toHaveLength(
-        members,
-      );
+      expect(
+        withSubset(candidates(10), rankFor('container-1'), size, copies).subset?.members,
+      ).toHaveLength(members);
     },
   );
 
   it('replaces a member that is no longer preferred by the next broker by score', () => {
     const input = candidates(10);
-    const before = withSubset(input, 'container-1', 3, 1).subset;
+    const before = withSubset(input, rankFor('container-1'), 3, 1).subset;
     const gone = before?.members[0] as BrokerNode;
 
     const after = withSubset(
       { ...input, preferred: input.preferred.filter((node) => node !== gone) },
-      'container-1',
+      rankFor('container-1'),
       3,
       1,
     ).subset;

@@ -32,6 +32,8 @@ export interface PublishingOptions {
   readonly cacheTtlMs?: number;
   /** Any other publish settings (topology, deadline, …); the defaults otherwise. */
   readonly settings?: Partial<PublishSettings>;
+  /** The publisher's id for its broker subset; a random one otherwise. */
+  readonly containerId?: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export function publisherOver(registry: HealthRegistry, options: PublishingOptio
       : undefined;
   const service = createPublishService(
     { probeIntervalMs, cacheTtlMs: options.cacheTtlMs ?? 200, ...options.settings },
-    { registry, credentialsFor },
+    { registry, credentialsFor, ...(options.containerId && { containerId: options.containerId }) },
   );
   return {
     registry,
