@@ -34,6 +34,7 @@ function createProber() {
   const registry = new DynamoDbHealthRegistry({
     client: createDynamoDbClients().documentClient,
     tableName: config.registryTableName,
+    snapshotCopies: config.registrySnapshotCopies,
   });
   return createProberService(config.settings, {
     registry,

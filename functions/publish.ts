@@ -33,6 +33,7 @@ const service = createPublishService(config.settings, {
   registry: new DynamoDbHealthRegistry({
     client: createDynamoDbClients().documentClient,
     tableName: config.registryTableName,
+    snapshotCopies: config.registrySnapshotCopies,
   }),
   credentialsFor: credentialsFromSource(credentials),
   onInternalError: (error) => logger.error('internal error', { error }),

@@ -4,6 +4,7 @@ import { InstanceArchitecture, InstanceType } from 'aws-cdk-lib/aws-ec2';
 import type { Node } from 'constructs';
 import * as z from 'zod';
 import { DEFAULT_REPLICAS, MAX_REPLICAS, MIN_REPLICAS } from '../src/core/replicas.js';
+import { DEFAULT_SNAPSHOT_COPIES, MAX_SNAPSHOT_COPIES } from '../src/dynamodb/registry-table.js';
 import { defaultTopology, parseTopology } from '../src/topology/load-topology.js';
 import type { Topology } from '../src/topology/topology.js';
 
@@ -29,6 +30,12 @@ export interface AppConfig {
   readonly natGateways: number;
   /** Distinct brokers (in distinct AZs while there are enough) that confirm each message by default, 1 to 3. */
   readonly replicas: number;
+  /**
+   * Copies of the fleet snapshot publishers read, each under its own partition
+   * key: one copy serves about 3 000 read units a second, i.e. 6 000 warm
+   * containers at 1 RCU a refresh every 2 s (docs/registry-cost.md). Default 1.
+   */
+  readonly registrySnapshotCopies: number;
 }
 
 /** Context keys are namespaced so they cannot collide with CDK's own feature flags. */
@@ -43,6 +50,7 @@ export const APP_CONTEXT_KEYS = {
   publishers: 'warren:publishers',
   natGateways: 'warren:natGateways',
   replicas: 'warren:replicas',
+  registrySnapshotCopies: 'warren:registrySnapshotCopies',
 } as const;
 
 export const APP_DEFAULTS = {
@@ -53,6 +61,7 @@ export const APP_DEFAULTS = {
   erlangMajor: 27,
   natGateways: 1,
   replicas: DEFAULT_REPLICAS,
+  registrySnapshotCopies: DEFAULT_SNAPSHOT_COPIES,
 } as const;
 
 /** Erlang majors each RabbitMQ 4.x minor supports (RabbitMQ's "Erlang version requirements"). */
@@ -106,6 +115,9 @@ const contextSchema = z.object({
     .default([]),
   natGateways: count(1, 3).default(APP_DEFAULTS.natGateways),
   replicas: count(MIN_REPLICAS, MAX_REPLICAS).default(APP_DEFAULTS.replicas),
+  registrySnapshotCopies: count(1, MAX_SNAPSHOT_COPIES).default(
+    APP_DEFAULTS.registrySnapshotCopies,
+  ),
 });
 
 function isX86InstanceType(type: string): boolean {

@@ -12,6 +12,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -38,13 +39,16 @@ export const SERVICE_ALARM_THRESHOLDS = {
 export interface ServiceMonitoringProps {
   readonly publishFunction: IFunction;
   readonly proberFunction: IFunction;
+  /** The registry table, whose throttled requests are alarmed on. */
+  readonly table: ITableV2;
   readonly alarmTopic: ITopic;
 }
 
 /**
  * warren's service alarms (eligible brokers, prober errors, stale registry,
  * publisher panic mode, publisher cut off from the registry, publish error
- * rate) and its dashboard, brokers' memory and disk included.
+ * rate, registry reads or writes throttled) and its dashboard, brokers'
+ * memory and disk included.
  *
  * @example new ServiceMonitoring(this, 'Monitoring', { publishFunction, proberFunction, alarmTopic });
  */
@@ -61,10 +65,12 @@ export class ServiceMonitoring extends Construct {
     const rounds = prober(NAMES.probeRounds, 'Sum');
     const proberErrors = new MathExpression({
       label: 'prober errors',
-      expression: 'FILL(lambdaErrors, 0) + FILL(invocationErrors, 0)',
+      // A round whose fleet snapshot failed wrote health that publishers do not see.
+      expression: 'FILL(lambdaErrors, 0) + FILL(invocationErrors, 0) + FILL(snapshotFailures, 0)',
       usingMetrics: {
         lambdaErrors: props.proberFunction.metricErrors({ period: minute }),
         invocationErrors: prober(NAMES.invocationErrors, 'Sum'),
+        snapshotFailures: prober(NAMES.snapshotFailures, 'Sum'),
       },
       period: minute,
     });
@@ -110,7 +116,24 @@ export class ServiceMonitoring extends Construct {
         datapointsToAlarm: 3,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
+    // A throttled snapshot read falls back to the last known good view; throttled prober writes
+    // leave health or the snapshot behind. Either way one partition's limit binds (more copies,
+    // docs/registry-cost.md), which on-demand billing does not lift.
+    const throttles = (metricName: string) =>
+      props.table.metric(metricName, { statistic: 'Sum', period: minute });
+    const readThrottles = throttles('ReadThrottleEvents');
+    const writeThrottles = throttles('WriteThrottleEvents');
     const alarms = [
+      seenIn3Of5Minutes(
+        'RegistryReadThrottled',
+        'Registry reads were throttled (ReadThrottleEvents): publishers route on older views; add fleet snapshot copies (warren:registrySnapshotCopies)',
+        readThrottles,
+      ),
+      seenIn3Of5Minutes(
+        'RegistryWriteThrottled',
+        'Registry writes were throttled (WriteThrottleEvents): health or the fleet snapshot may lag behind the probes',
+        writeThrottles,
+      ),
       new Alarm(this, 'FewEligibleBrokers', {
         alarmDescription: `Fewer than ${SERVICE_ALARM_THRESHOLDS.minEligibleBrokers} brokers are eligible: one more failure stops or concentrates publishing`,
         metric: eligible,
@@ -121,7 +144,7 @@ export class ServiceMonitoring extends Construct {
       }),
       seenIn3Of5Minutes(
         'ProberErrors',
-        'The prober failed (Lambda error or reported invocation error)',
+        'The prober failed (Lambda error, reported invocation error, or a fleet snapshot it could not publish)',
         proberErrors,
       ),
       new Alarm(this, 'RegistryStale', {
@@ -234,6 +257,11 @@ export class ServiceMonitoring extends Construct {
           published(PUBLISH.panicRequests, 'Sum'),
           published(PUBLISH.staleViewFallbacks, 'Sum'),
         ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Registry throttled requests',
+        left: [readThrottles, writeThrottles],
         width: 12,
       }),
       new GraphWidget({

@@ -15,7 +15,11 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ENV } from '../src/config.js';
 import type { BrokerNode } from '../src/core/broker-node.js';
-import { REGISTRY_KEYS } from '../src/dynamodb/registry-table.js';
+import {
+  DEFAULT_SNAPSHOT_COPIES,
+  REGISTRY_KEYS,
+  snapshotCopyPartition,
+} from '../src/dynamodb/registry-table.js';
 import type { Topology } from '../src/topology/topology.js';
 import { ServiceMonitoring } from './service-monitoring.js';
 import { WarrenFunction } from './warren-function.js';
@@ -51,6 +55,13 @@ export interface ServiceStackProps extends StackProps {
   readonly publishers: readonly string[];
   /** Distinct brokers that confirm each message when a request does not say. */
   readonly replicas: number;
+  /**
+   * Copies of the fleet snapshot: the prober writes each, every publish
+   * container reads one (its partition key is in the publish function's policy).
+   *
+   * @default DEFAULT_SNAPSHOT_COPIES (1)
+   */
+  readonly registrySnapshotCopies?: number;
   readonly alarmTopic: ITopic;
 }
 
@@ -69,8 +80,11 @@ export class ServiceStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
+    const snapshotCopies = props.registrySnapshotCopies ?? DEFAULT_SNAPSHOT_COPIES;
     const shared = {
       [ENV.registryTable]: props.table.tableName,
+      // Both functions: the prober writes this many copies, each publisher reads one of them.
+      [ENV.registrySnapshotCopies]: String(snapshotCopies),
       [ENV.probeIntervalMs]: String(PROBER_SCHEDULE.probeIntervalMs),
       [ENV.amqpSecretArn]: props.credentialsSecret.secretArn,
       [ENV.amqpCaCert]: props.certificateAuthorityPem,
@@ -102,7 +116,7 @@ export class ServiceStack extends Stack {
         [ENV.replicas]: String(props.replicas),
       },
     });
-    for (const statement of publisherTableStatements(props.table))
+    for (const statement of publisherTableStatements(props.table, snapshotCopies))
       publish.addToRolePolicy(statement);
     props.credentialsSecret.grantRead(publish);
     const url = publish.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
@@ -123,7 +137,7 @@ export class ServiceStack extends Stack {
       reservedConcurrentExecutions: 1,
       environment: { ...shared, [ENV.probeRounds]: String(PROBER_SCHEDULE.probeRounds) },
     });
-    // Fleet reads (Query), lease reads (GetItem), health and lease writes (UpdateItem).
+    // Fleet reads (Query), lease reads (GetItem), health, lease and fleet snapshot writes (UpdateItem).
     props.table.grant(prober, 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     props.credentialsSecret.grantRead(prober);
     new Rule(this, 'ProberSchedule', {
@@ -137,6 +151,7 @@ export class ServiceStack extends Stack {
     new ServiceMonitoring(this, 'Monitoring', {
       publishFunction: publish,
       proberFunction: prober,
+      table: props.table,
       alarmTopic: props.alarmTopic,
     });
 
@@ -149,18 +164,31 @@ export class ServiceStack extends Stack {
 }
 
 /**
- * The publish function's table access: the fleet view (Query, broker items only)
- * and passive outlier reports (UpdateItem of `outlierReportedAt` on a broker
+ * The publish function's table access: the fleet snapshot (GetItem of the
+ * snapshot copies' partition keys only), the fleet view it falls back to and
+ * `GET /v1/nodes` (Query, broker items only), and passive outlier reports (UpdateItem of `outlierReportedAt` on a broker
  * item, nothing else). Attribute-level access as the DynamoDB guide has it: the
  * `dynamodb:Attributes` list names the key attributes too (the request's Key and
  * `attribute_exists(pk)` condition use them), and `ReturnValues` is held to
  * NONE / UPDATED_NEW, so an update can read back no other attribute.
  */
-function publisherTableStatements(table: ITableV2): PolicyStatement[] {
+function publisherTableStatements(table: ITableV2, snapshotCopies: number): PolicyStatement[] {
   const brokerItems = {
     'dynamodb:LeadingKeys': [REGISTRY_KEYS.nodePartition],
   };
   return [
+    new PolicyStatement({
+      sid: 'ReadFleetSnapshot',
+      actions: ['dynamodb:GetItem'],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': {
+          'dynamodb:LeadingKeys': Array.from({ length: snapshotCopies }, (_, copy) =>
+            snapshotCopyPartition(copy),
+          ),
+        },
+      },
+    }),
     new PolicyStatement({
       sid: 'ReadFleet',
       actions: ['dynamodb:Query'],

@@ -4,7 +4,11 @@ import { readBrokerAccess } from './config/broker-access-config.js';
 import { blankAsUnset, configError, ENV, problemsOf } from './config/env.js';
 import { DEFAULT_SUBSET_SIZE, MAX_SUBSET_SIZE } from './core/broker-subset.js';
 import { DEFAULT_REPLICAS, MAX_REPLICAS, MIN_REPLICAS } from './core/replicas.js';
-import { DEFAULT_REGISTRY_TABLE_NAME } from './dynamodb/registry-table.js';
+import {
+  DEFAULT_REGISTRY_TABLE_NAME,
+  DEFAULT_SNAPSHOT_COPIES,
+  MAX_SNAPSHOT_COPIES,
+} from './dynamodb/registry-table.js';
 import {
   DEFAULT_INVOCATION_ROUNDS,
   DEFAULT_PROBE_INTERVAL_MS,
@@ -24,6 +28,12 @@ export {
 export { ConfigError, ENV } from './config/env.js';
 export interface FunctionConfig {
   readonly registryTableName: string;
+  /**
+   * Copies of the fleet snapshot (`WARREN_REGISTRY_SNAPSHOT_COPIES`, 1 to 16,
+   * default 1): the prober writes every copy, each publisher container reads
+   * one. More copies when one partition's reads would bind (docs/registry-cost.md).
+   */
+  readonly registrySnapshotCopies: number;
   /** How often the prober probes; readers call health stale after three intervals. */
   readonly probeIntervalMs: number;
 }
@@ -31,6 +41,8 @@ export interface FunctionConfig {
 /** The publish function's configuration: the registry, the credentials and the service's settings. */
 export interface PublishConfig {
   readonly registryTableName: string;
+  /** See {@link FunctionConfig.registrySnapshotCopies}. */
+  readonly registrySnapshotCopies: number;
   readonly amqpCredentials: AmqpCredentialsConfig;
   /**
    * What the environment sets; every other setting keeps its default. The
@@ -44,6 +56,8 @@ export interface PublishConfig {
 /** The prober function's configuration: the registry, the credentials and the service's settings. */
 export interface ProberConfig {
   readonly registryTableName: string;
+  /** See {@link FunctionConfig.registrySnapshotCopies}. */
+  readonly registrySnapshotCopies: number;
   readonly amqpCredentials: AmqpCredentialsConfig;
   readonly settings: ProberConfigSettings;
 }
@@ -67,6 +81,14 @@ const configSchema = z.object({
     .min(100)
     .max(600_000)
     .default(DEFAULT_PROBE_INTERVAL_MS),
+  [ENV.registrySnapshotCopies]: blankAsUnset(
+    z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1)
+      .max(MAX_SNAPSHOT_COPIES)
+      .default(DEFAULT_SNAPSHOT_COPIES),
+  ),
 });
 
 const proberSchema = configSchema.extend({
@@ -111,6 +133,7 @@ export function readConfig(env: NodeJS.ProcessEnv): FunctionConfig {
   if (!result.success) throw configError(problemsOf(result.error));
   return {
     registryTableName: result.data[ENV.registryTable],
+    registrySnapshotCopies: result.data[ENV.registrySnapshotCopies],
     probeIntervalMs: result.data[ENV.probeIntervalMs],
   };
 }
@@ -137,6 +160,7 @@ export function readPublishConfig(env: NodeJS.ProcessEnv): PublishConfig {
   }
   return {
     registryTableName: result.data[ENV.registryTable],
+    registrySnapshotCopies: result.data[ENV.registrySnapshotCopies],
     amqpCredentials: access.amqpCredentials,
     settings: {
       probeIntervalMs: result.data[ENV.probeIntervalMs],
@@ -199,6 +223,7 @@ export function readProberConfig(env: NodeJS.ProcessEnv): ProberConfig {
   const timeoutMs = result.data[ENV.probeTimeoutMs];
   return {
     registryTableName: result.data[ENV.registryTable],
+    registrySnapshotCopies: result.data[ENV.registrySnapshotCopies],
     amqpCredentials: access.amqpCredentials,
     settings: {
       probeIntervalMs: result.data[ENV.probeIntervalMs],

@@ -147,7 +147,8 @@ export type {
   PublishOptions,
 } from './publish/publisher.js';
 
-// The health registry: the HealthRegistry port, the publisher's cached view of it, its DynamoDB adapter.
+// The health registry: the HealthRegistry port, the publisher's cached view of it, its DynamoDB
+// adapter, and the fleet snapshot publishers read instead of every broker item.
 export {
   type CachedFleetView,
   type CachedFleetViewOptions,
@@ -157,9 +158,18 @@ export {
   type ReadOptions,
 } from './registry/cached-fleet-view.js';
 export {
+  DynamoDbFleetSnapshots,
+  type DynamoDbFleetSnapshotsOptions,
+} from './registry/dynamodb-fleet-snapshots.js';
+export {
   DynamoDbHealthRegistry,
   type DynamoDbHealthRegistryOptions,
 } from './registry/dynamodb-health-registry.js';
+export type {
+  FleetSnapshots,
+  SnapshotPublication,
+  SnapshotRead,
+} from './registry/fleet-snapshots.js';
 export {
   type FleetSnapshot,
   type HealthRegistry,
@@ -170,6 +180,11 @@ export {
   RegistryUnavailableError,
   type RejectedItem,
 } from './registry/health-registry.js';
+export {
+  createSnapshotFleetReader,
+  type SnapshotFleet,
+  type SnapshotFleetReaderOptions,
+} from './registry/snapshot-fleet-reader.js';
 
 // Services: one assembly per service, as the Lambdas and the local fleet build them, with their settings.
 export {

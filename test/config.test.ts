@@ -12,14 +12,20 @@ describe('readConfig', () => {
   it('defaults the table name and the probe interval', () => {
     expect(readConfig({})).toEqual({
       registryTableName: 'warren-registry',
+      registrySnapshotCopies: 1,
       probeIntervalMs: 15_000,
     });
   });
 
   it('reads the variables the CDK stacks set', () => {
-    const env = { [ENV.registryTable]: 'warren-registry-staging', [ENV.probeIntervalMs]: '2000' };
+    const env = {
+      [ENV.registryTable]: 'warren-registry-staging',
+      [ENV.probeIntervalMs]: '2000',
+      [ENV.registrySnapshotCopies]: '4',
+    };
     expect(readConfig(env)).toEqual({
       registryTableName: 'warren-registry-staging',
+      registrySnapshotCopies: 4,
       probeIntervalMs: 2_000,
     });
   });
@@ -28,6 +34,9 @@ describe('readConfig', () => {
     [ENV.registryTable, 'no spaces allowed'],
     [ENV.registryTable, 'ab'],
     [ENV.probeIntervalMs, 'soon'],
+    [ENV.registrySnapshotCopies, '0'],
+    [ENV.registrySnapshotCopies, '17'],
+    [ENV.registrySnapshotCopies, '1.5'],
     [ENV.probeIntervalMs, '1.5'],
     [ENV.probeIntervalMs, '50'],
   ])('rejects %s=%j with a ConfigError naming the variable', (name, value) => {
@@ -52,6 +61,7 @@ describe('readProberConfig', () => {
   it('defaults to 4 rounds and the per-stage probe timeouts, with credentials from the pair', () => {
     expect(readProberConfig(pair)).toEqual({
       registryTableName: 'warren-registry',
+      registrySnapshotCopies: 1,
       amqpCredentials: { source: 'env', username: 'warren', password: 'hunter2' },
       settings: { probeIntervalMs: 15_000, probeRounds: 4 },
     });

@@ -39,6 +39,9 @@ export async function runNodes(
       case 'register': {
         const { registration } = command;
         const outcome = await target.registry.registerNode(registration, new Date());
+        // An update republished the fleet snapshot already; a new broker is published now too,
+        // so that publishers list it (in panic mode they try it) without waiting for the prober.
+        if (outcome === 'created') await target.registry.snapshots?.publish(new Date());
         if (command.json) {
           const node = await nodeView(target, registration.id);
           out(JSON.stringify({ outcome, node }, null, 2));

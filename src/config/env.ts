@@ -6,6 +6,8 @@ import * as z from 'zod';
  */
 export const ENV = {
   registryTable: 'WARREN_REGISTRY_TABLE',
+  /** Copies of the fleet snapshot: the prober writes them all, each publisher reads one. */
+  registrySnapshotCopies: 'WARREN_REGISTRY_SNAPSHOT_COPIES',
   probeIntervalMs: 'WARREN_PROBE_INTERVAL_MS',
   probeRounds: 'WARREN_PROBE_ROUNDS',
   probeTimeoutMs: 'WARREN_PROBE_TIMEOUT_MS',

@@ -4,15 +4,36 @@
  *
  * One table, two item kinds:
  * - broker: `pk = "node"`, `sk = <broker id>`; the whole fleet is one Query on `pk = "node"`;
- * - prober lease and heartbeat: `pk = "lease"`, `sk = "prober"`.
- * A fleet is tens of brokers, so one partition holds it; publishers cache reads.
+ * - prober lease and heartbeat: `pk = "lease"`, `sk = "prober"`;
+ * - fleet snapshot sequence counter: `pk = "snapshot"`, `sk = "sequence"`;
+ * - fleet snapshot copy i: `pk = "snapshot#<i>"`, `sk = "fleet"`, one partition key
+ *   each, so that DynamoDB can serve copies from different partitions.
+ * Publishers read one snapshot copy per refresh, not the node partition (see
+ * docs/registry-cost.md); the broker items stay the source of truth.
  */
 export const REGISTRY_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
   nodePartition: 'node',
   leasePartition: 'lease',
+  snapshotPartition: 'snapshot',
+  snapshotSequenceSortKey: 'sequence',
+  snapshotCopySortKey: 'fleet',
 } as const;
+
+/** Copies of the fleet snapshot when nothing says otherwise: one partition's reads suffice up to thousands of warm publishers. */
+export const DEFAULT_SNAPSHOT_COPIES = 1;
+/** The most copies a deployment may ask for (IAM lists each copy's partition key). */
+export const MAX_SNAPSHOT_COPIES = 16;
+
+/**
+ * The partition key of snapshot copy `copy` (0-based).
+ *
+ * @example snapshotCopyPartition(2) // 'snapshot#2'
+ */
+export function snapshotCopyPartition(copy: number): string {
+  return `${REGISTRY_KEYS.snapshotPartition}#${copy}`;
+}
 
 export const DEFAULT_REGISTRY_TABLE_NAME = 'warren-registry';
 

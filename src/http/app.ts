@@ -81,7 +81,7 @@ export function createApp(service: PublishService, options: AppOptions = {}): Ho
   });
 
   app.get('/v1/nodes', async (c) => {
-    const view = await service.fleet.read();
+    const view = await service.nodes.read();
     const at = now();
     return c.json({
       nodes: view.snapshot.nodes.map((node) => toNodeView(node, at, service.probeIntervalMs)),

@@ -3,6 +3,7 @@ import { isEligible } from '../core/eligibility.js';
 import { DEFAULT_HEALTH_POLICY, type HealthPolicy } from '../core/health-transition.js';
 import type { ProbeOutcome } from '../core/probe-outcome.js';
 import { planRound, type Transition } from '../core/probe-round-plan.js';
+import type { FleetSnapshots } from '../registry/fleet-snapshots.js';
 import type { HealthRegistry } from '../registry/health-registry.js';
 import type { ProbeTarget } from './probe-broker.js';
 
@@ -31,11 +32,27 @@ export interface RoundSummary {
   /** Brokers eligible for publishing after this round. */
   readonly eligible: number;
   readonly outcomes: Readonly<Record<string, ProbeOutcome>>;
+  /** The fleet snapshot written after the health writes; absent when the registry keeps none. */
+  readonly snapshot?: RoundSnapshot;
 }
+
+/** What became of the round's fleet snapshot. */
+export type RoundSnapshot =
+  | {
+      readonly state: 'published';
+      readonly sequence: number;
+      readonly bytes: number;
+      readonly written: number;
+      /** Copies a later publication had already replaced. */
+      readonly superseded: number;
+    }
+  /** Health was written, the snapshot was not: publishers keep the previous one until the next round. */
+  | { readonly state: 'failed'; readonly reason: string };
 
 /**
  * One probe round: reads the fleet, probes every non-retired broker
- * concurrently (with jitter), and writes what changed, conditionally.
+ * concurrently (with jitter), writes what changed, conditionally, then
+ * publishes the fleet snapshot publishers route on (when the registry keeps one).
  * A round over many brokers takes about one probe's worst case, not their sum.
  *
  * @example const summary = await runProbeRound({ registry, probe: (t) => probeBroker(t, options), refreshAfterMs: 30_000 });
@@ -84,6 +101,10 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
   const written = await Promise.all(
     plan.writes.map((write) => options.registry.recordHealth(write)),
   );
+  // After the health writes, every round, changed or not: readers judge staleness by each
+  // broker's last probe, which the snapshot must carry forward as the items do.
+  const snapshot =
+    options.registry.snapshots && (await publishSnapshot(options.registry.snapshots, clock()));
   const finishedAt = clock();
 
   const planned = new Map(plan.writes.map((write) => [write.id, write.record.health]));
@@ -100,5 +121,16 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
     suspectProberNetwork: plan.suspectProberNetwork,
     eligible: eligible.length,
     outcomes: Object.fromEntries(outcomes),
+    ...(snapshot && { snapshot }),
   };
+}
+
+/** A failed publication is reported, not thrown: the health writes landed, and the next round publishes again. */
+async function publishSnapshot(snapshots: FleetSnapshots, now: Date): Promise<RoundSnapshot> {
+  try {
+    const { sequence, bytes, written, superseded } = await snapshots.publish(now);
+    return { state: 'published', sequence, bytes, written, superseded };
+  } catch (error) {
+    return { state: 'failed', reason: error instanceof Error ? error.message : String(error) };
+  }
 }

@@ -99,5 +99,11 @@ export function compactSummary(summary: RoundSummary): Record<string, unknown> {
     eligible: summary.eligible,
     suspectProberNetwork: summary.suspectProberNetwork,
     transitions: summary.transitions.length,
+    ...(summary.snapshot && {
+      snapshot:
+        summary.snapshot.state === 'published'
+          ? summary.snapshot.sequence
+          : `failed: ${summary.snapshot.reason}`,
+    }),
   };
 }

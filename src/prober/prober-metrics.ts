@@ -18,6 +18,7 @@ export const PROBER_METRICS = {
     leaseHeldElsewhere: 'LeaseHeldElsewhere',
     stoppedEarly: 'StoppedEarly',
     invocationErrors: 'InvocationErrors',
+    snapshotFailures: 'SnapshotFailures',
   },
 } as const;
 

@@ -20,8 +20,9 @@ export interface MetricEntry {
 /**
  * The metrics of one probe round: per-broker publish-confirm latency
  * (`NodeId`), health transitions (in total and per target state, `ToState`),
- * eligible brokers, round duration, write conflicts, and whether the prober
- * suspected its own network.
+ * eligible brokers, round duration, write conflicts, whether the prober
+ * suspected its own network, and whether the fleet snapshot failed to publish
+ * (publishers then route on the previous one, which goes stale).
  *
  * @example roundMetrics(summary).find((entry) => entry.name === 'EligibleBrokers') // { name: 'EligibleBrokers', unit: 'Count', value: 3 }
  */
@@ -60,6 +61,15 @@ export function roundMetrics(summary: RoundSummary): MetricEntry[] {
       unit: 'Count',
       value: summary.suspectProberNetwork ? 1 : 0,
     },
+    ...(summary.snapshot
+      ? [
+          {
+            name: NAMES.snapshotFailures,
+            unit: 'Count',
+            value: summary.snapshot.state === 'failed' ? 1 : 0,
+          } as const,
+        ]
+      : []),
   ];
 }
 

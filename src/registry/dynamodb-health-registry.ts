@@ -1,15 +1,11 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { formatEndpoint, InvalidAmqpUrlError, parseAmqpUrl } from '../core/amqp-endpoint.js';
-import type { AdminStateName, BrokerNode } from '../core/broker-node.js';
+import type { AdminStateName } from '../core/broker-node.js';
 import { assertNodeId } from '../core/node-id.js';
 import { dynamoDbCalls } from '../dynamodb/dynamodb-call.js';
 import { REGISTRY_KEYS } from '../dynamodb/registry-table.js';
 import { buildUpdate } from '../dynamodb/update-expression.js';
+import { DynamoDbFleetSnapshots } from './dynamodb-fleet-snapshots.js';
 import {
   type FleetSnapshot,
   type HealthRegistry,
@@ -18,9 +14,8 @@ import {
   type NodeRegistration,
   type ProberLease,
   RegistryUnavailableError,
-  type RejectedItem,
 } from './health-registry.js';
-import { decodeNodeItem } from './node-item.js';
+import { queryFleet } from './query-fleet.js';
 
 const LEASE_KEY = {
   [REGISTRY_KEYS.partitionKey]: REGISTRY_KEYS.leasePartition,
@@ -30,6 +25,8 @@ const LEASE_KEY = {
 export interface DynamoDbHealthRegistryOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
+  /** Copies of the fleet snapshot this registry writes (see `DynamoDbFleetSnapshots`). Default 1. */
+  readonly snapshotCopies?: number;
 }
 
 /**
@@ -40,6 +37,8 @@ export interface DynamoDbHealthRegistryOptions {
  * const { nodes } = await registry.listNodes();
  */
 export class DynamoDbHealthRegistry implements HealthRegistry {
+  /** The fleet snapshot publishers read; republished here after every operator's change. */
+  readonly snapshots: DynamoDbFleetSnapshots;
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #calls: ReturnType<typeof dynamoDbCalls>;
@@ -51,32 +50,20 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
       (message, cause) => new RegistryUnavailableError(message, { cause }),
       options.tableName,
     );
+    this.snapshots = new DynamoDbFleetSnapshots({
+      client: options.client,
+      tableName: options.tableName,
+      ...(options.snapshotCopies !== undefined && { copies: options.snapshotCopies }),
+    });
   }
 
-  async listNodes(): Promise<FleetSnapshot> {
-    const nodes: BrokerNode[] = [];
-    const rejected: RejectedItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#calls.send('read the fleet', () =>
-        this.#client.send(
-          new QueryCommand({
-            TableName: this.#tableName,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': REGISTRY_KEYS.partitionKey },
-            ExpressionAttributeValues: { ':pk': REGISTRY_KEYS.nodePartition },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        const decoded = decodeNodeItem(item);
-        if (decoded.ok) nodes.push(decoded.node);
-        else rejected.push({ key: decoded.key, reason: decoded.reason });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return { nodes, rejected };
+  listNodes(): Promise<FleetSnapshot> {
+    return queryFleet({
+      client: this.#client,
+      tableName: this.#tableName,
+      calls: this.#calls,
+      consistentRead: false,
+    });
   }
 
   async registerNode(registration: NodeRegistration, now: Date): Promise<'created' | 'updated'> {
@@ -120,7 +107,11 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
         }),
       ),
     );
-    return result.Attributes?.registeredAt === undefined ? 'created' : 'updated';
+    if (result.Attributes?.registeredAt === undefined) return 'created';
+    // A broker already known may have moved (a replaced instance): publishers must connect to the
+    // new endpoint. A new broker waits for the prober's next round, which it needs to become eligible.
+    await this.#republish(`broker ${id} registered`, now);
+    return 'updated';
   }
 
   async recordHealth(write: HealthWrite): Promise<'written' | 'conflict'> {
@@ -206,6 +197,8 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
       },
     );
     if (outcome === 'missing') throw new NodeNotFoundError(id);
+    // Publishers route on the snapshot: without this, a drain would wait for the prober's next round.
+    await this.#republish(`broker ${id} set ${state}`, now);
   }
 
   async acquireLease(
@@ -272,6 +265,17 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
           lastRound: item.lastRound as Record<string, unknown>,
         }),
     };
+  }
+
+  async #republish(done: string, now: Date): Promise<void> {
+    try {
+      await this.snapshots.publish(now);
+    } catch (error) {
+      throw new RegistryUnavailableError(
+        `${done}, but the fleet snapshot was not republished: publishers see the change after the prober's next round (${(error as Error).message})`,
+        { cause: error },
+      );
+    }
   }
 
   #nodeKey(id: string): Record<string, string> {

@@ -1,5 +1,6 @@
 import type { AdminStateName, BrokerNode } from '../core/broker-node.js';
 import type { HealthWrite } from '../core/probe-round-plan.js';
+import type { FleetSnapshots } from './fleet-snapshots.js';
 
 export type { HealthWrite };
 
@@ -52,11 +53,19 @@ export class RegistryUnavailableError extends Error {
 
 /** The broker registry: where the fleet and its health live. */
 export interface HealthRegistry {
+  /**
+   * The fleet snapshot publishers route on, when this registry keeps one: the
+   * prober publishes it after each round, `setAdminState` after each change.
+   * Without it, publishers read every broker item.
+   */
+  readonly snapshots?: FleetSnapshots;
   /** Every broker, in id order; one read. */
   listNodes(): Promise<FleetSnapshot>;
   /**
    * Adds a broker (admin `active`, health `initial`) or updates the endpoint
-   * of an existing one, leaving its health and admin state alone.
+   * of an existing one, leaving its health and admin state alone. An update
+   * republishes the fleet snapshot (the endpoint may have moved); a new broker
+   * reaches publishers with the prober's next round, which makes it eligible.
    */
   registerNode(registration: NodeRegistration, now: Date): Promise<'created' | 'updated'>;
   /** Writes probe results; `conflict` when the item moved on (newer probe, other prober). Never touches admin state. */
@@ -66,7 +75,11 @@ export interface HealthRegistry {
    * avoid it until the prober's next probe of it. Touches neither health nor admin state.
    */
   reportOutlier(id: string, now: Date): Promise<void>;
-  /** An operator's decision; never touches health. Throws NodeNotFoundError for an unknown id. */
+  /**
+   * An operator's decision; never touches health. Republishes the fleet snapshot
+   * (when the registry keeps one), so publishers see it within one cache TTL.
+   * Throws NodeNotFoundError for an unknown id.
+   */
   setAdminState(id: string, state: AdminStateName, now: Date): Promise<void>;
   /** Takes or renews the prober lease; false while another holder's lease is unexpired. */
   acquireLease(

@@ -5,13 +5,18 @@ import { createPublisher } from '../publish/create-publisher.js';
 import type { Publisher } from '../publish/publisher.js';
 import { createCachedFleetView } from '../registry/cached-fleet-view.js';
 import type { HealthRegistry, RegistryUnavailableError } from '../registry/health-registry.js';
+import { createSnapshotFleetReader } from '../registry/snapshot-fleet-reader.js';
 import { type PublishService, publishService } from './publish-service.js';
 import { type PublishSettings, resolvePublishSettings } from './publish-settings.js';
 
 /** What a publish service is built on, besides its settings. */
 export interface PublishServiceDeps {
-  /** Read through the cache; told of every broker failure (passive outlier detection). */
-  readonly registry: Pick<HealthRegistry, 'listNodes' | 'reportOutlier'>;
+  /**
+   * Read through the cache; told of every broker failure (passive outlier
+   * detection). A registry that keeps a fleet snapshot (`DynamoDbHealthRegistry`
+   * does) is read one snapshot copy per refresh; otherwise every broker item.
+   */
+  readonly registry: Pick<HealthRegistry, 'listNodes' | 'reportOutlier' | 'snapshots'>;
   /** The AMQP credentials for a broker; with `refused`, after that broker refused them. */
   readonly credentialsFor: CredentialsFor;
   /** Milliseconds since the epoch. Default `Date.now`. */
@@ -51,14 +56,25 @@ export function createPublishService(
 ): OwnedPublishService {
   const resolved = resolvePublishSettings(settings);
   const clock = deps.clock ?? Date.now;
-  const fleet = createCachedFleetView({
-    registry: deps.registry,
-    ttlMs: resolved.cacheTtlMs,
-    ...(resolved.maxStalenessMs !== undefined && { maxStalenessMs: resolved.maxStalenessMs }),
-    refreshTimeoutMs: resolved.registryRefreshTimeoutMs,
-    clock,
-    ...(deps.onRefreshError && { onRefreshError: deps.onRefreshError }),
-  });
+  const cached = (registry: Pick<HealthRegistry, 'listNodes'>) =>
+    createCachedFleetView({
+      registry,
+      ttlMs: resolved.cacheTtlMs,
+      ...(resolved.maxStalenessMs !== undefined && { maxStalenessMs: resolved.maxStalenessMs }),
+      refreshTimeoutMs: resolved.registryRefreshTimeoutMs,
+      clock,
+      ...(deps.onRefreshError && { onRefreshError: deps.onRefreshError }),
+    });
+  const { snapshots } = deps.registry;
+  // Routing reads one snapshot item per refresh (docs/registry-cost.md); staleness bound,
+  // last known good view and panic mode apply to it as to the whole Query.
+  const fleet = cached(
+    snapshots ? createSnapshotFleetReader({ snapshots, fallback: deps.registry }) : deps.registry,
+  );
+  // GET /v1/nodes shows what a snapshot leaves out (labels, counters, reasons, fresh outlier
+  // reports), so it reads the broker items; refreshes start on its reads only, so it costs
+  // nothing until an operator asks.
+  const nodes = snapshots ? cached(deps.registry) : fleet;
   const pool = createAmqpBrokerPool({
     credentialsFor: deps.credentialsFor,
     ...(resolved.caCertPem !== undefined && { caCertPem: resolved.caCertPem }),
@@ -79,6 +95,7 @@ export function createPublishService(
   });
   const service = publishService({
     fleet,
+    nodes,
     publisher,
     topology: resolved.topology,
     probeIntervalMs: resolved.probeIntervalMs,

@@ -25,6 +25,11 @@ export interface PublishResponse {
 export interface PublishService {
   /** The registry as this service routes on: cached, refreshed in the background. */
   readonly fleet: CachedFleetView;
+  /**
+   * The broker items as operators see them (`GET /v1/nodes`): every field, where
+   * `fleet` may hold only what routing needs (the fleet snapshot).
+   */
+  readonly nodes: CachedFleetView;
   /** The prober's interval; readers call a broker stale after three of them without a probe. */
   readonly probeIntervalMs: number;
   readonly limits: PublishLimits;
@@ -52,6 +57,8 @@ export interface PublishCallOptions {
 
 export interface PublishServiceParts {
   readonly fleet: CachedFleetView;
+  /** What `GET /v1/nodes` shows. Default `fleet`. */
+  readonly nodes?: CachedFleetView;
   readonly publisher: Publisher;
   /** The declared topology; only its queues and exchanges can be published to. */
   readonly topology: Topology;
@@ -93,6 +100,7 @@ export function publishService(parts: PublishServiceParts): PublishService {
   };
   return {
     fleet: parts.fleet,
+    nodes: parts.nodes ?? parts.fleet,
     probeIntervalMs: parts.probeIntervalMs,
     limits,
     publish: (json, options) => publishParsed(parsePublishRequest(json, limits), options),

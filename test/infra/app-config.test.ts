@@ -23,6 +23,7 @@ describe('readAppConfig', () => {
       erlangMajor: 27,
       natGateways: 1,
       replicas: 1,
+      registrySnapshotCopies: 1,
       publishers: [],
       topology: defaultTopology,
     });
@@ -66,9 +67,15 @@ describe('readAppConfig', () => {
     ['four NAT gateways', APP_CONTEXT_KEYS.natGateways, 4],
     ['four replicas', APP_CONTEXT_KEYS.replicas, 4],
     ['zero replicas', APP_CONTEXT_KEYS.replicas, '0'],
+    ['no snapshot copies', APP_CONTEXT_KEYS.registrySnapshotCopies, '0'],
+    ['17 snapshot copies', APP_CONTEXT_KEYS.registrySnapshotCopies, 17],
   ])('rejects %s, naming the context key', (_label, key, value) => {
     expect(() => read({ [key]: value })).toThrow(AppConfigError);
     expect(() => read({ [key]: value })).toThrow(key);
+  });
+
+  it('reads the fleet snapshot copies', () => {
+    expect(read({ [APP_CONTEXT_KEYS.registrySnapshotCopies]: '4' }).registrySnapshotCopies).toBe(4);
   });
 
   it('rejects more replicas than brokers', () => {

@@ -21,7 +21,11 @@ import { buildTestApp, stackTemplate } from './cdk-context.js';
 
 const PUBLISHER_ROLE = 'arn:aws:iam::123456789012:role/orders-service';
 const template = stackTemplate(
-  buildTestApp({ [APP_CONTEXT_KEYS.publishers]: [PUBLISHER_ROLE], [APP_CONTEXT_KEYS.replicas]: 2 }),
+  buildTestApp({
+    [APP_CONTEXT_KEYS.publishers]: [PUBLISHER_ROLE],
+    [APP_CONTEXT_KEYS.replicas]: 2,
+    [APP_CONTEXT_KEYS.registrySnapshotCopies]: 3,
+  }),
   STACK_IDS.service,
 );
 
@@ -53,7 +57,8 @@ async function requestOf(
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example' },
     requestHandler: {
       handle: async (request: { headers: Record<string, string>; body?: unknown }) => {
-        seen = {
+        // The first request: an operator's change sends the item write before its snapshot republish.
+        seen ??= {
           target: request.headers['x-amz-target'] ?? '',
           body: JSON.parse(String(request.body)),
         };
@@ -153,6 +158,11 @@ describe('ServiceStack', () => {
     expect(publish.properties.Environment.Variables[ENV.replicas]).toBe('2');
   });
 
+  it('gives both functions the fleet snapshot copies from CDK context', () => {
+    expect(publish.properties.Environment.Variables[ENV.registrySnapshotCopies]).toBe('3');
+    expect(prober.properties.Environment.Variables[ENV.registrySnapshotCopies]).toBe('3');
+  });
+
   it('passes the topology the brokers load to the publish function', () => {
     const topology = JSON.parse(publish.properties.Environment.Variables[ENV.topology]);
     expect(topology.queues.map((queue: { name: string }) => queue.name)).toContain('tasks');
@@ -200,7 +210,7 @@ describe('ServiceStack', () => {
   });
 
   it.each([
-    ['publish', publish, ['dynamodb:Query', 'dynamodb:UpdateItem']],
+    ['publish', publish, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']],
     ['prober', prober, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']],
   ])('grants the %s function only its table calls and the credentials secret', (_n, fn, dynamo) => {
     const statements = policyStatements(fn.logicalId);
@@ -213,11 +223,19 @@ describe('ServiceStack', () => {
     for (const statement of statements) expect(statement.Resource).not.toBe('*');
   });
 
-  it('lets the publish function query broker items only, and update only their outlier report', () => {
+  it('lets the publish function read the snapshot copies, query broker items only, and update only their outlier report', () => {
     const dynamo = policyStatements(publish.logicalId).filter((statement) =>
       [statement.Action].flat().some((action) => String(action).startsWith('dynamodb:')),
     );
     expect(dynamo).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:GetItem',
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'dynamodb:LeadingKeys': ['snapshot#0', 'snapshot#1', 'snapshot#2'],
+          },
+        },
+      }),
       expect.objectContaining({
         Action: 'dynamodb:Query',
         Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['node'] } },
@@ -238,8 +256,27 @@ describe('ServiceStack', () => {
     }
   });
 
+  it('lets the publish function GetItem exactly the snapshot copy the reader reads, and no other item', async () => {
+    const [snapshotRead] = policyStatements(publish.logicalId).filter((statement) =>
+      [statement.Action].flat().includes('dynamodb:GetItem'),
+    );
+    if (!snapshotRead) throw new Error('no GetItem statement');
+    const conditions = snapshotRead.Condition as Record<string, Record<string, string[]>>;
+    const leadingKeys = conditions['ForAllValues:StringEquals']?.['dynamodb:LeadingKeys'];
+
+    const read = await requestOf((registry) => registry.snapshots?.read(2) ?? Promise.resolve());
+    const lease = await requestOf((registry) => registry.readLease());
+
+    expect(read.target).toBe('DynamoDB_20120810.GetItem');
+    const pk = (body: Record<string, unknown>) =>
+      (body.Key as Record<string, { S?: string }>).pk?.S ?? '';
+    expect(leadingKeys).toContain(pk(read.body));
+    expect(leadingKeys).not.toContain(pk(lease.body));
+    expect(leadingKeys).not.toContain('node');
+  });
+
   it("allows the exact UpdateItem the registry's reportOutlier sends, and no other registry write", async () => {
-    const [, update] = policyStatements(publish.logicalId).filter((statement) =>
+    const [, , update] = policyStatements(publish.logicalId).filter((statement) =>
       [statement.Action].flat().some((action) => String(action).startsWith('dynamodb:')),
     );
     if (!update) throw new Error('no UpdateItem statement');
@@ -258,6 +295,24 @@ describe('ServiceStack', () => {
     expect(
       allowsUpdate(update, { ...report.body, Key: { pk: { S: 'lease' }, sk: { S: 'prober' } } }),
     ).toBe(false);
+    // Nor can a publisher write the fleet snapshot the others route on.
+    const publication = await requestOf((registry) =>
+      registry.snapshots ? registry.snapshots.publish(now) : Promise.resolve(),
+    );
+    expect(allowsUpdate(update, publication.body)).toBe(false);
+  });
+
+  it('alarms on throttled registry reads and writes', () => {
+    for (const metricName of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metricName,
+        Namespace: 'AWS/DynamoDB',
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [Match.anyValue()],
+      });
+    }
   });
 
   it('alarms on eligible brokers, prober errors, a stale registry and the publish error rate', () => {

@@ -94,6 +94,27 @@ describe('roundMetrics', () => {
       'SuspectProberNetwork',
       [{ name: 'SuspectProberNetwork', unit: 'Count', value: 1 }],
     ],
+    [
+      'a fleet snapshot that failed to publish as 1',
+      { snapshot: { state: 'failed' as const, reason: 'throttled' } },
+      'SnapshotFailures',
+      [{ name: 'SnapshotFailures', unit: 'Count', value: 1 }],
+    ],
+    [
+      'a published fleet snapshot as 0, so an alarm sees data',
+      {
+        snapshot: {
+          state: 'published' as const,
+          sequence: 7,
+          bytes: 180,
+          written: 1,
+          superseded: 0,
+        },
+      },
+      'SnapshotFailures',
+      [{ name: 'SnapshotFailures', unit: 'Count', value: 0 }],
+    ],
+    ['no snapshot metric from a registry without one', {}, 'SnapshotFailures', []],
   ])('reports %s', (_case, overrides, name, expected) => {
     expect(named(roundMetrics(summary(overrides)), name)).toEqual(expected);
   });
