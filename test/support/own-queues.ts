@@ -10,6 +10,8 @@ export interface OwnQueueOptions {
   /** Default true: the dead-letter queue is bound to the dead-letter exchange. */
   readonly bound?: boolean;
   readonly routingKey?: string;
+  /** The main queue's `x-queue-type`; default: RabbitMQ's default (classic). */
+  readonly queueType?: 'quorum';
 }
 
 /**
@@ -33,6 +35,7 @@ export async function ownQueues(
       {
         name: names.queue,
         arguments: {
+          ...(options.queueType && { 'x-queue-type': options.queueType }),
           'x-dead-letter-exchange': names.dlx,
           ...(options.routingKey !== undefined && {
             'x-dead-letter-routing-key': options.routingKey,
