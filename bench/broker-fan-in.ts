@@ -42,7 +42,7 @@ function printFanIn(): void {
         int(containers),
         int(brokers),
         int(m.without),
-        num(m.mean, m.mean < 10 ? 2 : 0),
+        m.mean < 10 ? num(m.mean, 2) : int(m.mean),
         `${int(m.min)}-${int(m.max)}`,
         percent(m.maxShare),
         num(m.maxOverMean, 2),

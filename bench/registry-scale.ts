@@ -3,8 +3,9 @@
  * (in this process), registered, probed and read through warren's own code.
  * Measures item sizes, the Query's response and pages, and the capacity each
  * publisher refresh and each probe round consumes (dynalite's
- * ReturnConsumedCapacity beside the figure computed by AWS's rules), then
- * prints the cost model for 10, 1 000 and 10 000 warm publisher containers.
+ * ReturnConsumedCapacity beside the figure computed by AWS's rules), for the
+ * Query of every broker item and for the fleet snapshot (one GetItem), then
+ * prints the cost model of each for 10, 1 000 and 10 000 warm publisher containers.
  *
  *   npx tsx bench/registry-scale.ts [--steady-rounds 4] [--reads 5]
  */
@@ -13,7 +14,13 @@ import { loadavg } from 'node:os';
 import { createDynamoDbClients } from '../src/dynamodb/dynamodb-client.js';
 import { startLocalDynamoDb } from '../src/fleet/local-dynamodb.js';
 import { recordCalls } from './registry-scale/call-recorder.js';
-import { printAttributes, printCost, printFailing, printSizes } from './registry-scale/report.js';
+import {
+  printAttributes,
+  printCost,
+  printFailing,
+  printSizes,
+  printSnapshot,
+} from './registry-scale/report.js';
 import { runScale, type ScaleRun } from './registry-scale/scale-run.js';
 import {
   BROKER_COUNTS,
@@ -78,11 +85,14 @@ async function main(): Promise<void> {
         `${SETTLE_ROUNDS} settling + ${STEADY_ROUNDS} steady probe rounds per fleet via runLeasedRound ` +
         `on a simulated clock ${PROBE_INTERVAL_MS} ms apart (refreshAfterMs ${REFRESH_AFTER_MS}, ` +
         `lease TTL ${LEASE_TTL_MS} ms, no jitter); ${READS} publisher reads per fleet ` +
-        `(createCachedFleetView, TTL ${CACHE_TTL_MS} ms); run took ` +
+        `(createCachedFleetView, TTL ${CACHE_TTL_MS} ms), over the Query and over the fleet snapshot ` +
+        `(createSnapshotFleetReader, 1 copy); run took ` +
         `${((performance.now() - started) / 1_000).toFixed(1)} s`,
     );
     printSizes(healthy);
-    printCost(healthy);
+    printCost(healthy, 'query');
+    printSnapshot(healthy);
+    printCost(healthy, 'snapshot');
     printFailing(failed);
     const largest = healthy.at(-1);
     if (largest) printAttributes(largest, failed.at(-1));

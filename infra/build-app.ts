@@ -73,6 +73,7 @@ export function buildApp(app: App): App {
     topology: config.topology,
     publishers: config.publishers,
     replicas: config.replicas,
+    subsetSize: config.subsetSize,
     registrySnapshotCopies: config.registrySnapshotCopies,
     alarmTopic: network.alarmTopic,
   });

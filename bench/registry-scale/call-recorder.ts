@@ -11,6 +11,8 @@ export interface RecordedCall {
   readonly command: string;
   /** The item an item-level call touched. */
   readonly key?: { readonly pk: string; readonly sk: string };
+  /** A read that asked for strong consistency (the fleet snapshot writer's Query). */
+  readonly consistentRead?: boolean;
   readonly statusCode: number;
   /** The response body's bytes, as received. */
   readonly responseBytes: number;
@@ -81,10 +83,15 @@ export function recordCalls(client: DynamoDBClient): CallRecorder {
       response.body = body;
       const parsed = (body.length > 0 ? JSON.parse(body.toString('utf8')) : {}) as ResponseBody;
       // By now the document client has marshalled the key: `{ pk: { S: 'node' }, sk: { S: 'b1' } }`.
-      const key = (args.input as { Key?: Record<string, { S?: string }> }).Key;
+      const input = args.input as {
+        Key?: Record<string, { S?: string }>;
+        ConsistentRead?: boolean;
+      };
+      const key = input.Key;
       calls.push({
         command: context.commandName ?? '?',
         ...(key && { key: { pk: key.pk?.S ?? '?', sk: key.sk?.S ?? '?' } }),
+        ...(input.ConsistentRead === true && { consistentRead: true }),
         statusCode: response.statusCode,
         responseBytes: body.length,
         ...(parsed.ConsumedCapacity?.CapacityUnits !== undefined && {

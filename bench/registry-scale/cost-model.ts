@@ -100,6 +100,12 @@ export interface ReadLayout {
   readonly readUnits: number;
   /** Item bytes read, before rounding to units. */
   readonly bytesRead: number;
+  /**
+   * Snapshot copies the refreshes spread over, each under its own partition
+   * key (each container reads one, chosen at random). Unset: the refreshes
+   * read the node partition, which the prober's own fleet reads share.
+   */
+  readonly snapshotCopies?: number;
 }
 
 /**
@@ -118,9 +124,33 @@ export function queryLayout(itemBytes: readonly number[], consistency: Consisten
   };
 }
 
+/**
+ * The fleet snapshot: one item read with one eventually consistent GetItem,
+ * in `copies` copies under different partition keys.
+ *
+ * @example snapshotLayout(5_900, 1) // { requests: 1, readUnits: 1, bytesRead: 5_900, snapshotCopies: 1, ... }
+ */
+export function snapshotLayout(itemBytes: number, copies: number): ReadLayout {
+  return {
+    name: `GetItem of one fleet snapshot copy of ${copies} (eventual)`,
+    requests: 1,
+    readUnits: readUnits(itemBytes, 'eventual'),
+    bytesRead: itemBytes,
+    snapshotCopies: copies,
+  };
+}
+
 /** The prober's steady state: it reads the fleet once a round and writes what changed. */
 export interface ProberLoad {
   readonly roundsPerSecond: number;
+  /**
+   * Its own reads of the node partition a round, and their requests. Default:
+   * one refresh of the layout (the Query layout, where the prober reads as publishers do).
+   */
+  readonly readUnitsPerRound?: number;
+  readonly readRequestsPerRound?: number;
+  /** Fleet snapshot writes a round (the sequence counter and every copy), outside the node partition. */
+  readonly snapshotWriteUnitsPerRound?: number;
   /** Health writes to broker items (the node partition), per round. */
   readonly nodeWriteUnitsPerRound: number;
   /** The lease and heartbeat item, in its own partition key. */
@@ -140,12 +170,15 @@ export interface FleetLoad {
   /** Requests a second from every container's refreshes and the prober's reads. */
   readonly readRequestsPerSecond: number;
   readonly readUnitsPerSecond: number;
-  /** Of the node partition's 3 000 read units a second. */
+  /**
+   * Of one partition's 3 000 read units a second, in the busiest partition:
+   * the node partition, or with snapshot copies the busier of a copy's and the node partition.
+   */
   readonly partitionReadShare: number;
   readonly writeUnitsPerSecond: number;
   /** Of the node partition's 1 000 write units a second (lease writes are elsewhere). */
   readonly partitionWriteShare: number;
-  /** Warm containers the partition's read limit allows with this layout and TTL. */
+  /** Warm containers the partitions' read limit allows with this layout and TTL. */
   readonly maxContainers: number;
   readonly monthlyReadCost: number;
   readonly monthlyWriteCost: number;
@@ -161,27 +194,36 @@ export interface FleetLoad {
  */
 export function fleetLoad(input: FleetLoadInput): FleetLoad {
   const { layout, prober, prices } = input;
-  const refreshesPerSecond = input.containers / (input.cacheTtlMs / 1_000);
-  const proberReadUnits = prober.roundsPerSecond * layout.readUnits;
-  const readUnitsPerSecond = refreshesPerSecond * layout.readUnits + proberReadUnits;
+  const ttlSeconds = input.cacheTtlMs / 1_000;
+  const refreshesPerSecond = input.containers / ttlSeconds;
+  const refreshUnits = refreshesPerSecond * layout.readUnits;
+  const proberReadUnits = prober.roundsPerSecond * (prober.readUnitsPerRound ?? layout.readUnits);
+  const proberRequests = prober.roundsPerSecond * (prober.readRequestsPerRound ?? layout.requests);
+  const readUnitsPerSecond = refreshUnits + proberReadUnits;
   const nodeWriteUnitsPerSecond = prober.roundsPerSecond * prober.nodeWriteUnitsPerRound;
   const writeUnitsPerSecond =
-    nodeWriteUnitsPerSecond + prober.roundsPerSecond * prober.leaseWriteUnitsPerRound;
+    nodeWriteUnitsPerSecond +
+    prober.roundsPerSecond *
+      (prober.leaseWriteUnitsPerRound + (prober.snapshotWriteUnitsPerRound ?? 0));
   const perMonth = (unitsPerSecond: number, pricePerMillion: number) =>
     (unitsPerSecond * SECONDS_PER_MONTH * pricePerMillion) / 1_000_000;
+  const limit = PARTITION_LIMITS.readUnitsPerSecond;
+  const copies = layout.snapshotCopies;
+  // With copies, each container reads one at random: a copy's partition carries 1/copies of the
+  // refreshes, and the node partition only the prober's reads.
+  const busiestPartitionUnits =
+    copies === undefined ? readUnitsPerSecond : Math.max(refreshUnits / copies, proberReadUnits);
+  const maxContainers =
+    copies === undefined
+      ? ((limit - proberReadUnits) * ttlSeconds) / layout.readUnits
+      : (limit * ttlSeconds * copies) / layout.readUnits;
   return {
-    readRequestsPerSecond: (refreshesPerSecond + prober.roundsPerSecond) * layout.requests,
+    readRequestsPerSecond: refreshesPerSecond * layout.requests + proberRequests,
     readUnitsPerSecond,
-    partitionReadShare: readUnitsPerSecond / PARTITION_LIMITS.readUnitsPerSecond,
+    partitionReadShare: busiestPartitionUnits / limit,
     writeUnitsPerSecond,
     partitionWriteShare: nodeWriteUnitsPerSecond / PARTITION_LIMITS.writeUnitsPerSecond,
-    maxContainers: Math.max(
-      0,
-      Math.floor(
-        ((PARTITION_LIMITS.readUnitsPerSecond - proberReadUnits) * (input.cacheTtlMs / 1_000)) /
-          layout.readUnits,
-      ),
-    ),
+    maxContainers: Math.max(0, Math.floor(maxContainers)),
     monthlyReadCost: perMonth(readUnitsPerSecond, prices.readPerMillionUnits),
     monthlyWriteCost: perMonth(writeUnitsPerSecond, prices.writePerMillionUnits),
   };

@@ -6,7 +6,11 @@ import {
   type ProberLoad,
   QUERY_PAGE_BYTES,
   queryLayout,
+  type ReadLayout,
+  readUnits,
+  snapshotLayout,
   US_EAST_1_ON_DEMAND,
+  writeUnits,
 } from './cost-model.js';
 import { attributeBytes, itemBytes, nameBytes, type WireItem } from './item-size.js';
 import type { ScaleRun } from './scale-run.js';
@@ -38,6 +42,73 @@ export function steadyFigures(run: ScaleRun) {
     leaseWriteUnitsPerRound: mean(steady.map((r) => r.leaseReportedUnits)),
   };
   return { read, sizes, steady, prober, layout: queryLayout(sizes, 'eventual') };
+}
+
+/** The copies the cost tables assume: the deployed default. */
+const SNAPSHOT_COPIES = 1;
+
+/** The fleet snapshot's sizes and units in one run, as the model takes them. */
+export function snapshotFigures(run: ScaleRun) {
+  const { steady, sizes, prober } = steadyFigures(run);
+  const items = run.snapshotReads.flatMap((read) => (read.item ? [read.item] : []));
+  if (items.length === 0) throw new Error(`no snapshot read of the ${run.brokers}-broker fleet`);
+  const itemSize = median(items.map(itemBytes));
+  const strongUnits = queryLayout(sizes, 'strong').readUnits;
+  const eventualUnits = queryLayout(sizes, 'eventual').readUnits;
+  // The counter item is a few bytes (1 unit); each copy is rewritten whole, so charged on its size.
+  const writeUnitsPerRound = 1 + SNAPSHOT_COPIES * writeUnits(itemSize, itemSize);
+  const snapshotProber: ProberLoad = {
+    ...prober,
+    readUnitsPerRound: eventualUnits + strongUnits,
+    readRequestsPerRound: 2 * queryLayout(sizes, 'eventual').requests,
+    snapshotWriteUnitsPerRound: writeUnitsPerRound,
+  };
+  return {
+    itemSize,
+    encodedBytes: median(steady.map((round) => round.snapshot.encodedBytes)),
+    strongUnits,
+    writeUnitsPerRound,
+    prober: snapshotProber,
+    layout: snapshotLayout(itemSize, SNAPSHOT_COPIES),
+  };
+}
+
+export function printSnapshot(runs: readonly ScaleRun[]): void {
+  console.log(
+    `\n### The fleet snapshot: one GetItem per publisher refresh (${SNAPSHOT_COPIES} copy; steady state)\n`,
+  );
+  const rows = runs.map((run) => {
+    const figures = snapshotFigures(run);
+    const steady = run.rounds.slice(SETTLE_ROUNDS).map((round) => round.snapshot);
+    const requests = [...new Set(run.snapshotReads.map((read) => read.commands.join('+')))];
+    return [
+      int(run.brokers),
+      `${int(figures.encodedBytes)} (${num(figures.encodedBytes / run.brokers, 1)}/broker)`,
+      int(figures.itemSize),
+      int(median(run.snapshotReads.map((read) => read.responseBytes))),
+      requests.join(', '),
+      `${num(readUnits(figures.itemSize, 'eventual'), 1)} / ${num(median(run.snapshotReads.map((r) => r.reportedUnits)), 1)}`,
+      `${num(median(run.snapshotReads.map((read) => read.ms)), 1)} ms`,
+      `${num(figures.strongUnits, 1)} / ${num(mean(steady.map((w) => w.queryReportedUnits)), 1)}`,
+      `${num(figures.writeUnitsPerRound, 1)} / ${num(mean(steady.map((w) => w.counterReportedUnits + w.copyReportedUnits)), 1)}`,
+    ];
+  });
+  console.log(
+    table(
+      [
+        'Brokers',
+        'Snapshot bytes (brotli)',
+        'Item bytes',
+        'GetItem response bytes',
+        'Requests per refresh',
+        'RCU per refresh: computed / dynalite',
+        'Refresh, dynalite in process',
+        'Prober strong Query RCU per round: computed / dynalite',
+        'Prober snapshot WCU per round (counter + copy): computed / dynalite',
+      ],
+      rows,
+    ),
+  );
 }
 
 export function printSizes(runs: readonly ScaleRun[]): void {
@@ -83,15 +154,18 @@ export function printSizes(runs: readonly ScaleRun[]): void {
   }
 }
 
-export function printCost(runs: readonly ScaleRun[]): void {
+export function printCost(runs: readonly ScaleRun[], kind: 'query' | 'snapshot'): void {
+  const figuresOf = (run: ScaleRun): { layout: ReadLayout; prober: ProberLoad } =>
+    kind === 'query' ? steadyFigures(run) : snapshotFigures(run);
+  const layoutName = figuresOf(runs[0] as ScaleRun).layout.name;
   console.log(
-    `\n### Cost at the deployed settings: cache TTL ${CACHE_TTL_MS} ms, ` +
+    `\n### Cost, ${layoutName}, at the deployed settings: cache TTL ${CACHE_TTL_MS} ms, ` +
       `${num(PROBE_ROUNDS_PER_SECOND * 60, 0)} probe rounds a minute, on-demand us-east-1 ` +
       `($${US_EAST_1_ON_DEMAND.readPerMillionUnits} per million read units, ` +
       `$${US_EAST_1_ON_DEMAND.writePerMillionUnits} per million write units)\n`,
   );
   const rows = runs.flatMap((run) => {
-    const { layout, prober } = steadyFigures(run);
+    const { layout, prober } = figuresOf(run);
     return CONTAINER_COUNTS.map((containers) => {
       const load = fleetLoad({
         layout,
@@ -123,7 +197,7 @@ export function printCost(runs: readonly ScaleRun[]): void {
         'Warm containers',
         'Reads/s',
         'RCU/s',
-        `Share of ${int(PARTITION_LIMITS.readUnitsPerSecond)} RCU/s`,
+        `Share of ${int(PARTITION_LIMITS.readUnitsPerSecond)} RCU/s (busiest partition)`,
         'Headroom',
         'Prober WCU/s',
         `Share of ${int(PARTITION_LIMITS.writeUnitsPerSecond)} WCU/s`,

@@ -14,6 +14,7 @@ import { runLeasedRound } from '../../src/prober/prober-loop.js';
 import { createCachedFleetView } from '../../src/registry/cached-fleet-view.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import type { NodeRegistration } from '../../src/registry/health-registry.js';
+import { createSnapshotFleetReader } from '../../src/registry/snapshot-fleet-reader.js';
 import type { CallRecorder, RecordedCall } from './call-recorder.js';
 import { writeUnits } from './cost-model.js';
 import { itemBytes, type WireItem } from './item-size.js';
@@ -49,6 +50,26 @@ export interface PublisherRead extends FleetRead {
   readonly ms: number;
 }
 
+/** A publisher's read of the fleet snapshot through its cached view: every request it made. */
+export interface SnapshotRefresh {
+  readonly commands: readonly string[];
+  readonly responseBytes: number;
+  readonly reportedUnits: number;
+  /** The snapshot copy item as it came over the wire. */
+  readonly item: WireItem | undefined;
+  readonly ms: number;
+}
+
+/** What publishing the fleet snapshot cost one round: the counter, the strong Query, the copies. */
+export interface SnapshotWrite {
+  readonly encodedBytes: number;
+  readonly counterReportedUnits: number;
+  readonly queryPages: number;
+  readonly queryReportedUnits: number;
+  readonly copyWrites: number;
+  readonly copyReportedUnits: number;
+}
+
 export interface RoundFigures {
   readonly summary: RoundSummary;
   /** Wall time: lease, read, probes, writes. */
@@ -61,6 +82,7 @@ export interface RoundFigures {
   /** From the item's size before (this round's read) and after (the next read). */
   readonly nodeComputedUnits: number;
   readonly leaseReportedUnits: number;
+  readonly snapshot: SnapshotWrite;
 }
 
 export interface ScaleRun {
@@ -71,13 +93,16 @@ export interface ScaleRun {
   readonly reads: readonly PublisherRead[];
   /** The lease item as the last round left it. */
   readonly leaseItem: WireItem | undefined;
+  /** The publisher's reads of the fleet snapshot, after the rounds. */
+  readonly snapshotReads: readonly SnapshotRefresh[];
 }
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 const reported = (calls: readonly RecordedCall[]) => sum(calls.map((c) => c.reportedUnits ?? 0));
 
 function fleetRead(calls: readonly RecordedCall[]): FleetRead {
-  const pages = calls.filter((call) => call.command === 'QueryCommand');
+  // The snapshot writer's strongly consistent Query is the snapshot's cost, not the round's read.
+  const pages = calls.filter((call) => call.command === 'QueryCommand' && !call.consistentRead);
   return {
     pages: pages.length,
     responseBytes: sum(pages.map((page) => page.responseBytes)),
@@ -140,6 +165,28 @@ export async function runScale(input: ScaleRunInput): Promise<ScaleRun> {
   await registry.readLease();
   const leaseItem = recorder.take()[0]?.items?.[0];
 
+  const snapshotReads: SnapshotRefresh[] = [];
+  for (let i = 0; i < input.reads; i++) {
+    // As createPublishService composes it: the cached view over one snapshot copy.
+    const reader = createSnapshotFleetReader({ snapshots: registry.snapshots, fallback: registry });
+    const view = createCachedFleetView({
+      registry: reader,
+      ttlMs: CACHE_TTL_MS,
+      clock: () => nowMs,
+    });
+    const started = performance.now();
+    await view.read();
+    const ms = performance.now() - started;
+    const calls = recorder.take();
+    snapshotReads.push({
+      commands: calls.map((call) => call.command),
+      responseBytes: sum(calls.map((call) => call.responseBytes)),
+      reportedUnits: reported(calls),
+      item: calls.find((call) => call.command === 'GetItemCommand')?.items?.[0],
+      ms,
+    });
+  }
+
   const roundReads = rawRounds.map(({ calls }) => fleetRead(calls));
   const rounds = rawRounds.map(({ summary, calls, ms }, i): RoundFigures => {
     const before = sizesById(roundReads[i]?.items ?? []);
@@ -160,7 +207,30 @@ export async function runScale(input: ScaleRunInput): Promise<ScaleRun> {
         ),
       ),
       leaseReportedUnits: reported(writes.filter((c) => c.key?.pk === 'lease')),
+      snapshot: snapshotWrite(summary, calls),
     };
   });
-  return { brokers: input.brokers, registrationReportedUnits, rounds, reads, leaseItem };
+  return {
+    brokers: input.brokers,
+    registrationReportedUnits,
+    rounds,
+    reads,
+    leaseItem,
+    snapshotReads,
+  };
+}
+
+function snapshotWrite(summary: RoundSummary, calls: readonly RecordedCall[]): SnapshotWrite {
+  const strong = calls.filter((c) => c.command === 'QueryCommand' && c.consistentRead);
+  const copies = calls.filter(
+    (c) => c.command === 'UpdateItemCommand' && c.key?.pk.startsWith('snapshot#'),
+  );
+  return {
+    encodedBytes: summary.snapshot?.state === 'published' ? summary.snapshot.bytes : 0,
+    counterReportedUnits: reported(calls.filter((c) => c.key?.pk === 'snapshot')),
+    queryPages: strong.length,
+    queryReportedUnits: reported(strong),
+    copyWrites: copies.filter((c) => c.statusCode === 200).length,
+    copyReportedUnits: reported(copies),
+  };
 }

@@ -7,6 +7,7 @@ import {
   queryPages,
   type ReadLayout,
   readUnits,
+  snapshotLayout,
   US_EAST_1_ON_DEMAND,
   writeUnits,
 } from '../../bench/registry-scale/cost-model.js';
@@ -154,5 +155,82 @@ describe('fleetLoad', () => {
     expect(load.partitionWriteShare).toBeCloseTo(1.5 / 15 / 1_000, 9);
     // 730 hours of 1/6 unit a second at $0.625 a million.
     expect(load.monthlyWriteCost).toBeCloseTo(((2.5 / 15) * 730 * 3_600 * 0.625) / 1e6, 9);
+  });
+});
+
+describe('snapshotLayout', () => {
+  it.each([
+    { bytes: 190, units: 0.5 },
+    { bytes: 4_096, units: 0.5 },
+    { bytes: 5_900, units: 1 },
+    { bytes: 16_384, units: 2 },
+    { bytes: 16_385, units: 2.5 },
+  ])('reads a $bytes B snapshot with one request of $units units', ({ bytes, units }) => {
+    expect(snapshotLayout(bytes, 2)).toMatchObject({
+      requests: 1,
+      readUnits: units,
+      bytesRead: bytes,
+      snapshotCopies: 2,
+    });
+  });
+});
+
+describe('fleetLoad with fleet snapshot copies', () => {
+  // A 1 000-broker fleet: the prober's two Queries a round (eventual 56.5, strong 113 units).
+  const prober: ProberLoad = {
+    roundsPerSecond: 1 / 15,
+    nodeWriteUnitsPerRound: 500,
+    leaseWriteUnitsPerRound: 1,
+    readUnitsPerRound: 169.5,
+    readRequestsPerRound: 2,
+    snapshotWriteUnitsPerRound: 7,
+  };
+
+  it.each([
+    {
+      name: 'one copy of 1 unit carries 6 000 containers at a 2 s TTL',
+      copies: 1,
+      containers: 1_000,
+      share: 500 / 3_000,
+      maxContainers: 6_000,
+    },
+    {
+      name: 'two copies halve the busiest partition and double the containers',
+      copies: 2,
+      containers: 10_000,
+      share: 2_500 / 3_000,
+      maxContainers: 12_000,
+    },
+    {
+      name: 'with few containers the node partition (the prober alone) is the busiest',
+      copies: 4,
+      containers: 10,
+      share: 169.5 / 15 / 3_000,
+      maxContainers: 24_000,
+    },
+  ])('$name', ({ copies, containers, share, maxContainers }) => {
+    const load = fleetLoad({
+      layout: snapshotLayout(5_900, copies),
+      containers,
+      cacheTtlMs: 2_000,
+      prober,
+      prices: US_EAST_1_ON_DEMAND,
+    });
+    expect(load.readRequestsPerSecond).toBeCloseTo(containers / 2 + 2 / 15, 9);
+    expect(load.readUnitsPerSecond).toBeCloseTo(containers / 2 + 169.5 / 15, 9);
+    expect(load.partitionReadShare).toBeCloseTo(share, 9);
+    expect(load.maxContainers).toBe(maxContainers);
+  });
+
+  it('charges the snapshot writes, outside the node partition', () => {
+    const load = fleetLoad({
+      layout: snapshotLayout(5_900, 1),
+      containers: 10,
+      cacheTtlMs: 2_000,
+      prober,
+      prices: US_EAST_1_ON_DEMAND,
+    });
+    expect(load.writeUnitsPerSecond).toBeCloseTo((500 + 1 + 7) / 15, 9);
+    expect(load.partitionWriteShare).toBeCloseTo(500 / 15 / 1_000, 9);
   });
 });
