@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { InstanceArchitecture, InstanceType } from 'aws-cdk-lib/aws-ec2';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { DEFAULT_SUBSET_SIZE, MAX_SUBSET_SIZE } from '../src/core/broker-subset.js';
 import { DEFAULT_REPLICAS, MAX_REPLICAS, MIN_REPLICAS } from '../src/core/replicas.js';
 import { DEFAULT_SNAPSHOT_COPIES, MAX_SNAPSHOT_COPIES } from '../src/dynamodb/registry-table.js';
 import { defaultTopology, parseTopology } from '../src/topology/load-topology.js';
@@ -31,6 +32,12 @@ export interface AppConfig {
   /** Distinct brokers (in distinct AZs while there are enough) that confirm each message by default, 1 to 3. */
   readonly replicas: number;
   /**
+   * Brokers each publish container sends unkeyed messages to (its subset), so
+   * a broker holds about this share of the fleet's connections; 0 for every
+   * broker. Default 6, which leaves fleets of up to 6 brokers as without.
+   */
+  readonly subsetSize: number;
+  /**
    * Copies of the fleet snapshot publishers read, each under its own partition
    * key: one copy serves about 3 000 read units a second, i.e. 6 000 warm
    * containers at 1 RCU a refresh every 2 s (docs/registry-cost.md). Default 1.
@@ -50,6 +57,7 @@ export const APP_CONTEXT_KEYS = {
   publishers: 'warren:publishers',
   natGateways: 'warren:natGateways',
   replicas: 'warren:replicas',
+  subsetSize: 'warren:subsetSize',
   registrySnapshotCopies: 'warren:registrySnapshotCopies',
 } as const;
 
@@ -61,6 +69,7 @@ export const APP_DEFAULTS = {
   erlangMajor: 27,
   natGateways: 1,
   replicas: DEFAULT_REPLICAS,
+  subsetSize: DEFAULT_SUBSET_SIZE,
   registrySnapshotCopies: DEFAULT_SNAPSHOT_COPIES,
 } as const;
 
@@ -115,6 +124,7 @@ const contextSchema = z.object({
     .default([]),
   natGateways: count(1, 3).default(APP_DEFAULTS.natGateways),
   replicas: count(MIN_REPLICAS, MAX_REPLICAS).default(APP_DEFAULTS.replicas),
+  subsetSize: count(0, MAX_SUBSET_SIZE).default(APP_DEFAULTS.subsetSize),
   registrySnapshotCopies: count(1, MAX_SNAPSHOT_COPIES).default(
     APP_DEFAULTS.registrySnapshotCopies,
   ),

@@ -55,6 +55,8 @@ export interface ServiceStackProps extends StackProps {
   readonly publishers: readonly string[];
   /** Distinct brokers that confirm each message when a request does not say. */
   readonly replicas: number;
+  /** Brokers each publish container sends unkeyed messages to; 0 for every broker. */
+  readonly subsetSize: number;
   /**
    * Copies of the fleet snapshot: the prober writes each, every publish
    * container reads one (its partition key is in the publish function's policy).
@@ -114,6 +116,7 @@ export class ServiceStack extends Stack {
         ...shared,
         [ENV.topology]: topologyJson,
         [ENV.replicas]: String(props.replicas),
+        [ENV.subsetSize]: String(props.subsetSize),
       },
     });
     for (const statement of publisherTableStatements(props.table, snapshotCopies))

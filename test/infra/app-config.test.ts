@@ -23,6 +23,7 @@ describe('readAppConfig', () => {
       erlangMajor: 27,
       natGateways: 1,
       replicas: 1,
+      subsetSize: 6,
       registrySnapshotCopies: 1,
       publishers: [],
       topology: defaultTopology,
@@ -67,6 +68,8 @@ describe('readAppConfig', () => {
     ['four NAT gateways', APP_CONTEXT_KEYS.natGateways, 4],
     ['four replicas', APP_CONTEXT_KEYS.replicas, 4],
     ['zero replicas', APP_CONTEXT_KEYS.replicas, '0'],
+    ['a negative subset size', APP_CONTEXT_KEYS.subsetSize, '-1'],
+    ['a fractional subset size', APP_CONTEXT_KEYS.subsetSize, 2.5],
     ['no snapshot copies', APP_CONTEXT_KEYS.registrySnapshotCopies, '0'],
     ['17 snapshot copies', APP_CONTEXT_KEYS.registrySnapshotCopies, 17],
   ])('rejects %s, naming the context key', (_label, key, value) => {
@@ -76,6 +79,11 @@ describe('readAppConfig', () => {
 
   it('reads the fleet snapshot copies', () => {
     expect(read({ [APP_CONTEXT_KEYS.registrySnapshotCopies]: '4' }).registrySnapshotCopies).toBe(4);
+  });
+
+  it('reads the subset size, 0 turning subsetting off', () => {
+    expect(read({ [APP_CONTEXT_KEYS.subsetSize]: '0' }).subsetSize).toBe(0);
+    expect(read({ [APP_CONTEXT_KEYS.subsetSize]: 10 }).subsetSize).toBe(10);
   });
 
   it('rejects more replicas than brokers', () => {

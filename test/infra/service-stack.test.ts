@@ -24,6 +24,7 @@ const template = stackTemplate(
   buildTestApp({
     [APP_CONTEXT_KEYS.publishers]: [PUBLISHER_ROLE],
     [APP_CONTEXT_KEYS.replicas]: 2,
+    [APP_CONTEXT_KEYS.subsetSize]: 4,
     [APP_CONTEXT_KEYS.registrySnapshotCopies]: 3,
   }),
   STACK_IDS.service,
@@ -156,6 +157,10 @@ describe('ServiceStack', () => {
 
   it('passes the default replicas from CDK context to the publish function', () => {
     expect(publish.properties.Environment.Variables[ENV.replicas]).toBe('2');
+  });
+
+  it('passes the broker subset size from CDK context to the publish function', () => {
+    expect(publish.properties.Environment.Variables[ENV.subsetSize]).toBe('4');
   });
 
   it('gives both functions the fleet snapshot copies from CDK context', () => {
