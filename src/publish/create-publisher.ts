@@ -1,19 +1,12 @@
-import { randomFillSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { BrokerNode } from '../core/broker-node.js';
 import { DEFAULT_SUBSET_SIZE, withSubset } from '../core/broker-subset.js';
 import { type CandidateSet, orderForMessage, selectCandidates } from '../core/node-selection.js';
-import {
-  DEFAULT_REPLICAS,
-  isReplicaCount,
-  MAX_REPLICAS,
-  MIN_REPLICAS,
-  REPLICAS_HEADER,
-} from '../core/replicas.js';
-import { uuidV7 } from '../core/uuid-v7.js';
+import { DEFAULT_REPLICAS, isReplicaCount, MAX_REPLICAS, MIN_REPLICAS } from '../core/replicas.js';
 import type { CachedFleetView, FleetView } from '../registry/cached-fleet-view.js';
 import type { HealthRegistry } from '../registry/health-registry.js';
 import { blameOf, describeFailure } from './attempt-failure.js';
-import type { AttemptFailure, AttemptOutcome, BrokerPool, OutgoingMessage } from './broker-pool.js';
+import type { AttemptFailure, AttemptOutcome, BrokerPool } from './broker-pool.js';
 import { createBrokerRanking } from './broker-ranking.js';
 import {
   type CopyAttempt,
@@ -24,9 +17,10 @@ import {
   resultOf,
   startCopies,
 } from './message-copies.js';
+import { outgoing } from './outgoing-message.js';
 import { createOutlierDetector } from './outlier-detector.js';
 import type { PublishTelemetry } from './publish-telemetry.js';
-import type { Destination, Publisher, PublishMessage } from './publisher.js';
+import type { Destination, Publisher } from './publisher.js';
 
 export interface PublisherPolicy {
   /** One attempt on one broker: confirms not back by then count as failed (the design asks ≤ 1 s). */
@@ -285,29 +279,4 @@ function checkSubsetSize(size: number): void {
   if (!Number.isInteger(size) || size < 0) {
     throw new RangeError(`subsetSize must be a whole number, 0 for no subset, got ${String(size)}`);
   }
-}
-
-// Random bytes for generated ids, drawn from one buffer refilled when used up: one
-// `randomBytes(10)` call per message costs more than the rest of the id.
-const entropy = Buffer.alloc(2_560);
-let entropyOffset = entropy.length;
-
-function randomTenBytes(): Uint8Array {
-  if (entropyOffset + 10 > entropy.length) {
-    randomFillSync(entropy);
-    entropyOffset = 0;
-  }
-  entropyOffset += 10;
-  return entropy.subarray(entropyOffset - 10, entropyOffset);
-}
-
-/** The message as every copy carries it: one id, and with more than one copy the replicas header. */
-function outgoing(message: PublishMessage, nowMs: number, replicas: number): OutgoingMessage {
-  const headers = message.headers ?? {};
-  return {
-    id: message.id ?? uuidV7(nowMs, randomTenBytes()),
-    content: message.bodyBytes ?? Buffer.from(JSON.stringify(message.body)),
-    headers: replicas > 1 ? { ...headers, [REPLICAS_HEADER]: String(replicas) } : headers,
-    timestampSeconds: Math.floor(nowMs / 1000),
-  };
 }
