@@ -92,7 +92,9 @@ export class DynamoDbFleetSnapshots implements FleetSnapshots {
       ),
     );
     const written = outcomes.filter((outcome) => outcome === 'written').length;
-    if (written < copies) await this.#catchUpCounter(copies);
+    // Best effort: the publication itself is done, and the next one tries again. (A caller
+    // allowed to write but not to GetItem, such as the broker registration function, lands here.)
+    if (written < copies) await this.#catchUpCounter(copies).catch(() => undefined);
     return {
       sequence,
       brokers: nodes.length,

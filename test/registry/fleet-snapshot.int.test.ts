@@ -168,6 +168,30 @@ describe('the fleet snapshot in DynamoDB', () => {
     expect(healed).toMatchObject({ sequence: 4, written: 1 });
   });
 
+  it('still publishes when it may not read the copies back to catch the counter up', async () => {
+    const { registry, clients, tableName } = await registryWithBrokers(2);
+    await registry.snapshots.publish(new Date());
+    await registry.snapshots.publish(new Date());
+    await clients.documentClient.send(
+      new DeleteCommand({ TableName: tableName, Key: { pk: 'snapshot', sk: 'sequence' } }),
+    );
+    // As the broker registration function's role: UpdateItem and Query, no GetItem.
+    const noGetItem = createDynamoDbClients({ endpoint: inject('fleet').registry.endpoint });
+    noGetItem.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetItemCommand') throw new Error('AccessDeniedException');
+        return next(args);
+      },
+      { step: 'initialize', name: 'testDenyGetItem' },
+    );
+    const writer = new DynamoDbFleetSnapshots({ client: noGetItem.documentClient, tableName });
+
+    const publication = await writer.publish(new Date());
+
+    expect(publication).toMatchObject({ sequence: 1, written: 0, superseded: 1 });
+    noGetItem.client.destroy();
+  });
+
   it('never goes backwards for a reader while two probers race', async () => {
     const { clients, tableName } = await registryWithBrokers(6);
     const proberA = new DynamoDbHealthRegistry({ client: clients.documentClient, tableName });
