@@ -1,22 +1,8 @@
 import { brotliCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeRoutingSnapshot } from '../../src/core/decode-routing-snapshot.js';
-import {
-  ROUTING_SNAPSHOT_FORMAT,
-  type RoutingNode,
-  toColumns,
-} from '../../src/core/routing-snapshot.js';
-
-const WRITTEN_AT = '2026-12-07T16:00:05.000Z';
-const healthy = (id: string, az?: string): RoutingNode => ({
-  id,
-  endpoint: `amqps://${id}.warren.internal:5671`,
-  ...(az && { az }),
-  admin: 'active',
-  health: 'healthy',
-  latencyMs: 2.53,
-  lastProbeAt: '2026-12-07T16:00:00.000Z',
-});
+import { ROUTING_SNAPSHOT_FORMAT, toColumns } from '../../src/core/routing-snapshot.js';
+import { healthy, WRITTEN_AT } from './routing-snapshot-fixtures.js';
 
 /** Valid columns of one broker, for the malformed variants below. */
 function columns(): Record<string, unknown> {

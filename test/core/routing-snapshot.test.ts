@@ -8,8 +8,7 @@ import {
   routingNodeOf,
 } from '../../src/core/routing-snapshot.js';
 import { brokerNode } from '../support/broker-node.js';
-
-const WRITTEN_AT = '2026-12-07T16:00:05.000Z';
+import { healthy, WRITTEN_AT } from './routing-snapshot-fixtures.js';
 
 describe('routingNodeOf', () => {
   const probed: Partial<BrokerNode> = {
@@ -63,16 +62,6 @@ describe('routingNodeOf', () => {
     expect(routing).not.toHaveProperty('labels');
     expect(routing).not.toHaveProperty('consecutiveSuccesses');
   });
-});
-
-const healthy = (id: string, az?: string): RoutingNode => ({
-  id,
-  endpoint: `amqps://${id}.warren.internal:5671`,
-  ...(az && { az }),
-  admin: 'active',
-  health: 'healthy',
-  latencyMs: 2.53,
-  lastProbeAt: '2026-12-07T16:00:00.000Z',
 });
 
 describe('encodeRoutingSnapshot and decodeRoutingSnapshot', () => {
