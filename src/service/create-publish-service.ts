@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createAmqpBrokerPool } from '../publish/amqp-broker-pool.js';
 import type { CredentialsFor } from '../publish/broker-pool.js';
 import { createPublisher } from '../publish/create-publisher.js';
@@ -23,8 +22,8 @@ export interface PublishServiceDeps {
   readonly clock?: () => number;
   /**
    * This service's id among publishers, which picks its broker subset.
-   * Default a random UUID drawn once per service: in the Lambda, built at
-   * module scope, one per warm container.
+   * Default the publisher's own: a random UUID drawn once per service (in the
+   * Lambda, built at module scope, one per warm container).
    */
   readonly containerId?: string;
   readonly onInternalError?: (error: unknown) => void;
@@ -91,7 +90,7 @@ export function createPublishService(
       subsetSize: resolved.subsetSize,
     },
     clock,
-    containerId: deps.containerId ?? randomUUID(),
+    ...(deps.containerId !== undefined && { containerId: deps.containerId }),
   });
   const service = publishService({
     fleet,
