@@ -12,6 +12,7 @@
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { createDynamoDbClients } from '../src/dynamodb/dynamodb-client.js';
+import { DEFAULT_SNAPSHOT_COPIES } from '../src/dynamodb/registry-table.js';
 import { startLocalDynamoDb } from '../src/fleet/local-dynamodb.js';
 import { recordCalls } from './registry-scale/call-recorder.js';
 import {
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
         `on a simulated clock ${PROBE_INTERVAL_MS} ms apart (refreshAfterMs ${REFRESH_AFTER_MS}, ` +
         `lease TTL ${LEASE_TTL_MS} ms, no jitter); ${READS} publisher reads per fleet ` +
         `(createCachedFleetView, TTL ${CACHE_TTL_MS} ms), over the Query and over the fleet snapshot ` +
-        `(createSnapshotFleetReader, 1 copy); run took ` +
+        `(createSnapshotFleetReader, one copy of DEFAULT_SNAPSHOT_COPIES ${DEFAULT_SNAPSHOT_COPIES}); run took ` +
         `${((performance.now() - started) / 1_000).toFixed(1)} s`,
     );
     printSizes(healthy);

@@ -61,7 +61,7 @@ export interface ServiceStackProps extends StackProps {
    * Copies of the fleet snapshot: the prober writes each, every publish
    * container reads one (its partition key is in the publish function's policy).
    *
-   * @default DEFAULT_SNAPSHOT_COPIES (1)
+   * @default DEFAULT_SNAPSHOT_COPIES (4)
    */
   readonly registrySnapshotCopies?: number;
   readonly alarmTopic: ITopic;

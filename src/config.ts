@@ -30,7 +30,7 @@ export interface FunctionConfig {
   readonly registryTableName: string;
   /**
    * Copies of the fleet snapshot (`WARREN_REGISTRY_SNAPSHOT_COPIES`, 1 to 16,
-   * default 1): the prober writes every copy, each publisher container reads
+   * default 4): the prober writes every copy, each publisher container reads
    * one. More copies when one partition's reads would bind (docs/registry-cost.md).
    */
   readonly registrySnapshotCopies: number;

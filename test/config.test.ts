@@ -12,7 +12,7 @@ describe('readConfig', () => {
   it('defaults the table name and the probe interval', () => {
     expect(readConfig({})).toEqual({
       registryTableName: 'warren-registry',
-      registrySnapshotCopies: 1,
+      registrySnapshotCopies: 4,
       probeIntervalMs: 15_000,
     });
   });
@@ -21,11 +21,11 @@ describe('readConfig', () => {
     const env = {
       [ENV.registryTable]: 'warren-registry-staging',
       [ENV.probeIntervalMs]: '2000',
-      [ENV.registrySnapshotCopies]: '4',
+      [ENV.registrySnapshotCopies]: '2',
     };
     expect(readConfig(env)).toEqual({
       registryTableName: 'warren-registry-staging',
-      registrySnapshotCopies: 4,
+      registrySnapshotCopies: 2,
       probeIntervalMs: 2_000,
     });
   });
@@ -61,7 +61,7 @@ describe('readProberConfig', () => {
   it('defaults to 4 rounds and the per-stage probe timeouts, with credentials from the pair', () => {
     expect(readProberConfig(pair)).toEqual({
       registryTableName: 'warren-registry',
-      registrySnapshotCopies: 1,
+      registrySnapshotCopies: 4,
       amqpCredentials: { source: 'env', username: 'warren', password: 'hunter2' },
       settings: { probeIntervalMs: 15_000, probeRounds: 4 },
     });

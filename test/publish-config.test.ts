@@ -15,7 +15,7 @@ describe('publish configuration', () => {
     });
     expect(readPublishConfig(credentials)).toEqual({
       registryTableName: 'warren-registry',
-      registrySnapshotCopies: 1,
+      registrySnapshotCopies: 4,
       amqpCredentials: { source: 'env', username: 'guest', password: 'guest' },
       settings: {
         probeIntervalMs: 15_000,

@@ -34,7 +34,7 @@ export interface DynamoDbFleetSnapshotsOptions {
    * Copies to keep (1 to 16). A writer writes at least the copies the table's
    * counter item records (the most any writer asked for), so an operator's
    * command with the default still updates every copy the prober keeps.
-   * Default `DEFAULT_SNAPSHOT_COPIES` (1).
+   * Default `DEFAULT_SNAPSHOT_COPIES` (4).
    */
   readonly copies?: number;
 }

@@ -24,7 +24,7 @@ describe('readAppConfig', () => {
       natGateways: 1,
       replicas: 1,
       subsetSize: 6,
-      registrySnapshotCopies: 1,
+      registrySnapshotCopies: 4,
       publishers: [],
       topology: defaultTopology,
     });
@@ -78,7 +78,7 @@ describe('readAppConfig', () => {
   });
 
   it('reads the fleet snapshot copies', () => {
-    expect(read({ [APP_CONTEXT_KEYS.registrySnapshotCopies]: '4' }).registrySnapshotCopies).toBe(4);
+    expect(read({ [APP_CONTEXT_KEYS.registrySnapshotCopies]: '8' }).registrySnapshotCopies).toBe(8);
   });
 
   it('reads the subset size, 0 turning subsetting off', () => {
