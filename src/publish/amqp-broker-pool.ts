@@ -30,6 +30,12 @@ export interface AmqpBrokerPoolOptions {
   readonly caCertPem?: string;
 }
 
+/** The pool's AMQP heartbeat unless told otherwise: a silent broker is noticed within about 10 s. */
+export const PUBLISHER_HEARTBEAT_SECONDS = 5;
+
+/** The pool's deadline for connect, handshake and channel open unless told otherwise. */
+export const PUBLISHER_CONNECT_TIMEOUT_MS = 1_000;
+
 /**
  * The broker pool over amqplib: one link (connection and confirm channel, see
  * `openLink`) per broker, opened lazily, reused while it works, and evicted
@@ -41,7 +47,7 @@ export interface AmqpBrokerPoolOptions {
  */
 export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool {
   const slots = new Map<string, Slot>();
-  const connectTimeoutMs = options.connectTimeoutMs ?? 1_000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? PUBLISHER_CONNECT_TIMEOUT_MS;
   let closed = false;
 
   const evict = (id: string, link: AmqpLink) => {
@@ -56,7 +62,7 @@ export function createAmqpBrokerPool(options: AmqpBrokerPoolOptions): BrokerPool
       timeoutMs: connectTimeoutMs,
       connectionName: `warren publisher ${target.id}`,
       credentials,
-      heartbeatSeconds: options.heartbeatSeconds ?? 5,
+      heartbeatSeconds: options.heartbeatSeconds ?? PUBLISHER_HEARTBEAT_SECONDS,
       caCertPem: options.caCertPem,
     });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTlsBroker, type TlsBroker } from '../../bench/support/tls-broker.js';
 import { AmqpConnectError, connectAmqp } from '../../src/amqp/connect-amqp.js';
 import type { ConsumedMessage } from '../../src/consume/consumed-message.js';
 import { createConsumer } from '../../src/consume/create-consumer.js';
@@ -11,7 +12,6 @@ import type { OutgoingMessage } from '../../src/publish/broker-pool.js';
 import { defaultTopology } from '../../src/topology/load-topology.js';
 import { brokerNode } from '../support/broker-node.js';
 import { eventually } from '../support/eventually.js';
-import { startTlsBroker, type TlsBroker } from '../support/tls-broker.js';
 import { issueTestCa } from './test-certificates.js';
 
 // One real RabbitMQ node configured as an EC2 broker is: AMQPS and management

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTlsBroker, type TlsBroker } from '../../../bench/support/tls-broker.js';
 import { DEFAULT_PROBE_OPTIONS, probeBroker } from '../../../src/prober/probe-broker.js';
 import { parseTopology } from '../../../src/topology/load-topology.js';
 import { PROBE_QUEUE } from '../../../src/topology/probe-queue.js';
-import { startTlsBroker, type TlsBroker } from '../../support/tls-broker.js';
 
 /**
  * A topology whose boot-time import fails part-way on a fresh volume: RabbitMQ
@@ -18,7 +18,7 @@ const incomplete = parseTopology({
 
 let broker: TlsBroker;
 beforeAll(async () => {
-  broker = await startTlsBroker(incomplete);
+  broker = await startTlsBroker({ topology: incomplete });
 });
 afterAll(async () => {
   await broker?.stop();

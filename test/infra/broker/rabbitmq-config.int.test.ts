@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTlsBroker, type TlsBroker } from '../../../bench/support/tls-broker.js';
+import { tlsBrokerFiles } from '../../../bench/support/tls-broker-files.js';
 import { brokerFiles, SYNC_CREDENTIALS_COMMAND } from '../../../infra/broker/broker-files.js';
 import { renderDefinitionFiles } from '../../../infra/broker/definitions.js';
 import { renderRabbitmqConfig } from '../../../infra/broker/rabbitmq-config.js';
@@ -13,8 +15,6 @@ import { brokerPaths } from '../../../src/fleet/broker-spec.js';
 import { locateRabbitMq } from '../../../src/fleet/rabbitmq-install.js';
 import { defaultTopology } from '../../../src/topology/load-topology.js';
 import { PROBE_QUEUE } from '../../../src/topology/probe-queue.js';
-import { startTlsBroker, type TlsBroker } from '../../support/tls-broker.js';
-import { tlsBrokerFiles } from '../../support/tls-broker-files.js';
 
 const run = promisify(execFile);
 

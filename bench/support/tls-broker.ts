@@ -16,13 +16,14 @@ import { type BrokerSpec, brokerPaths, nodeNameFor } from '../../src/fleet/broke
 import { findFreePorts } from '../../src/fleet/free-ports.js';
 import { locateRabbitMq, type RabbitMqInstall } from '../../src/fleet/rabbitmq-install.js';
 import { rabbitmqctl } from '../../src/fleet/rabbitmqctl.js';
-import type { Topology } from '../../src/topology/topology.js';
-import { writeTlsBrokerFiles } from './tls-broker-files.js';
+import { type TlsBrokerFileOptions, writeTlsBrokerFiles } from './tls-broker-files.js';
 
 /** A real RabbitMQ node configured as an EC2 broker is: AMQPS and management HTTPS only. */
 export interface TlsBroker {
   /** `amqps://127.0.0.1:<port>`, without credentials. */
   readonly amqpsUrl: string;
+  /** `amqp://127.0.0.1:<port>`, without credentials: only when started with `plainAmqp`. */
+  readonly amqpUrl: string | undefined;
   /** `https://127.0.0.1:<port>` */
   readonly managementUrl: string;
   /** The throwaway CA that signed the broker's certificate. */
@@ -31,6 +32,8 @@ export interface TlsBroker {
   readonly password: string;
   /** Directory of the node (config, TLS files, data, logs), removed by `stop`. */
   readonly dir: string;
+  /** Pid of the node's Erlang VM (`beam.smp`). */
+  readonly pid: number;
   /** Runs `rabbitmqctl` against this node. */
   rabbitmqctl(args: readonly string[]): Promise<string>;
   /** Stops the node and removes its directory. */
@@ -40,20 +43,27 @@ export interface TlsBroker {
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 20_000;
 
+export interface TlsBrokerOptions extends Omit<TlsBrokerFileOptions, 'plainAmqpPort'> {
+  /** Also listen for plain AMQP on a free loopback port (an EC2 broker does not). @default false */
+  readonly plainAmqp?: boolean;
+}
+
 /**
  * Starts one local RabbitMQ node with the rabbitmq.conf and definitions an EC2
- * broker gets (`renderRabbitmqConfig`, `renderDefinitionFiles` of `topology`,
- * by default the default topology), TLS files issued by
+ * broker gets (`renderRabbitmqConfig`, `renderDefinitionFiles` of the
+ * topology, by default the default topology), TLS files issued by
  * a throwaway CA, bound to loopback on free ports. Resolves once it accepts an
  * AMQPS handshake; a failed start rejects with the node's last log lines.
+ * Used by the integration tests and the benches.
  *
  * @example const broker = await startTlsBroker(); await connect(`${broker.amqpsUrl}`, { ca: [broker.caCertPem] });
  */
-export async function startTlsBroker(topology?: Topology): Promise<TlsBroker> {
+export async function startTlsBroker(options: TlsBrokerOptions = {}): Promise<TlsBroker> {
   const install = locateRabbitMq(process.env);
   const dir = await mkdtemp(join(tmpdir(), 'warren-tls-broker-'));
   try {
-    const [amqpsPort, distPort, managementPort] = (await findFreePorts(3)) as [
+    const [amqpsPort, distPort, managementPort, plainPort] = (await findFreePorts(4)) as [
+      number,
       number,
       number,
       number,
@@ -66,7 +76,8 @@ export async function startTlsBroker(topology?: Topology): Promise<TlsBroker> {
       distPort,
       managementPort,
     };
-    const tls = await writeTlsBrokerFiles(spec, topology);
+    const plainAmqpPort = options.plainAmqp ? plainPort : undefined;
+    const tls = await writeTlsBrokerFiles(spec, { ...options, plainAmqpPort });
     const broker = launchBroker(spec, install);
     const ctl = (args: readonly string[]) =>
       rabbitmqctl(install, { nodeName: spec.nodeName, home: brokerPaths(dir).home }, args);
@@ -84,11 +95,13 @@ export async function startTlsBroker(topology?: Topology): Promise<TlsBroker> {
       await waitForAmqps(spec, broker, withCredentials.href, caCertPem);
       return {
         amqpsUrl,
+        amqpUrl: plainAmqpPort === undefined ? undefined : `amqp://127.0.0.1:${plainAmqpPort}`,
         managementUrl: `https://127.0.0.1:${managementPort}`,
         caCertPem,
         username,
         password,
         dir,
+        pid: broker.pid,
         rabbitmqctl: ctl,
         stop,
       };

@@ -38,13 +38,28 @@ export function tlsBrokerConfigOptions(spec: BrokerSpec): RabbitmqConfigOptions 
   };
 }
 
+/** The broker certificate's key: EC P-256 as `warren-issue-certificate` makes on EC2, or RSA for comparison. */
+export type LeafKey = 'ec-p256' | 'rsa-2048';
+
+export interface TlsBrokerFileOptions {
+  /** @default the default topology */
+  readonly topology?: Topology;
+  /** @default 'ec-p256', as on EC2 */
+  readonly leafKey?: LeafKey;
+  /**
+   * A plain AMQP listener on this loopback port beside the AMQPS one, which
+   * an EC2 broker does not have: a bench's baseline on the same node. @default none
+   */
+  readonly plainAmqpPort?: number;
+}
+
 /**
  * Writes the node's directories, TLS files, rabbitmq.conf, definitions
- * directory (`topology`, by default the default topology) and enabled plugins.
+ * directory and enabled plugins.
  */
 export async function writeTlsBrokerFiles(
   spec: BrokerSpec,
-  topology: Topology = defaultTopology,
+  { topology = defaultTopology, leafKey = 'ec-p256', plainAmqpPort }: TlsBrokerFileOptions = {},
 ): Promise<TlsFiles> {
   const paths = brokerPaths(spec.dir);
   const options = tlsBrokerConfigOptions(spec);
@@ -54,19 +69,26 @@ export async function writeTlsBrokerFiles(
       mkdir(path, { recursive: true }),
     ),
   );
-  const tls = await issueTestCertificates(tlsBrokerFiles(spec.dir));
+  const tls = await issueTestCertificates(tlsBrokerFiles(spec.dir), leafKey);
   for (const file of renderDefinitionFiles(topology))
     await writeFile(join(definitionsDir, file.name), file.content);
-  await writeFile(paths.config, renderRabbitmqConfig(options));
+  const config = renderRabbitmqConfig(options);
+  await writeFile(
+    paths.config,
+    plainAmqpPort === undefined
+      ? config
+      : config.replace('listeners.tcp = none', `listeners.tcp.1 = 127.0.0.1:${plainAmqpPort}`),
+  );
   await writeFile(paths.enabledPlugins, '[rabbitmq_management].\n');
   return tls;
 }
 
 /**
  * A throwaway CA like the fleet CA (RSA 3072; its key is deleted once used) and
- * a leaf like the one each EC2 broker issues itself (EC P-256), for 127.0.0.1 and localhost.
+ * a leaf like the one each EC2 broker issues itself (EC P-256, unless `leafKey`
+ * says RSA 2048), for 127.0.0.1 and localhost.
  */
-async function issueTestCertificates(files: TlsFiles): Promise<TlsFiles> {
+async function issueTestCertificates(files: TlsFiles, leafKey: LeafKey): Promise<TlsFiles> {
   const dir = join(files.certFile, '..');
   await mkdir(dir, { recursive: true });
   const file = (name: string) => join(dir, name);
@@ -83,8 +105,10 @@ async function issueTestCertificates(files: TlsFiles): Promise<TlsFiles> {
   // biome-ignore format: one openssl command per line
   await run('openssl', ['req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-sha256', '-days', '2',
     '-subj', '/CN=warren test CA', '-keyout', file('ca.key'), '-out', files.caCertFile]);
+  const newKey =
+    leafKey === 'ec-p256' ? ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['rsa:2048'];
   // biome-ignore format: one openssl command per line
-  await run('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
+  await run('openssl', ['req', '-new', '-newkey', ...newKey,
     '-nodes', '-subj', '/CN=localhost', '-keyout', files.keyFile, '-out', file('leaf.csr')]);
   // biome-ignore format: one openssl command per line
   await run('openssl', ['x509', '-req', '-in', file('leaf.csr'), '-CA', files.caCertFile,
