@@ -69,6 +69,10 @@ export interface ProberConfigSettings {
   /** Overrides every probe stage's timeout; unset keeps the per-stage defaults. */
   readonly probeTimeoutMs?: number;
   readonly caCertPem?: string;
+  /** Probes in flight at once; unset keeps the service's default. */
+  readonly probeConcurrency?: number;
+  /** Health writes started a second; unset keeps the service's default. */
+  readonly healthWritesPerSecond?: number;
 }
 const configSchema = z.object({
   [ENV.registryTable]: z
@@ -100,6 +104,13 @@ const proberSchema = configSchema.extend({
     .default(DEFAULT_INVOCATION_ROUNDS),
   [ENV.probeTimeoutMs]: blankAsUnset(
     z.coerce.number().int('must be a whole number of milliseconds').min(100).max(10_000).optional(),
+  ),
+  // A Lambda has 1 024 file descriptors; one partition takes 1 000 write units a second.
+  [ENV.probeConcurrency]: blankAsUnset(
+    z.coerce.number().int('must be a whole number').min(1).max(1_000).optional(),
+  ),
+  [ENV.healthWritesPerSecond]: blankAsUnset(
+    z.coerce.number().int('must be a whole number').min(1).max(1_000).optional(),
   ),
 });
 
@@ -221,6 +232,8 @@ export function readProberConfig(env: NodeJS.ProcessEnv): ProberConfig {
     ]);
   }
   const timeoutMs = result.data[ENV.probeTimeoutMs];
+  const probeConcurrency = result.data[ENV.probeConcurrency];
+  const healthWritesPerSecond = result.data[ENV.healthWritesPerSecond];
   return {
     registryTableName: result.data[ENV.registryTable],
     registrySnapshotCopies: result.data[ENV.registrySnapshotCopies],
@@ -229,6 +242,8 @@ export function readProberConfig(env: NodeJS.ProcessEnv): ProberConfig {
       probeIntervalMs: result.data[ENV.probeIntervalMs],
       probeRounds: result.data[ENV.probeRounds],
       ...(timeoutMs !== undefined && { probeTimeoutMs: timeoutMs }),
+      ...(probeConcurrency !== undefined && { probeConcurrency }),
+      ...(healthWritesPerSecond !== undefined && { healthWritesPerSecond }),
       ...(access.amqpCaCertPem !== undefined && { caCertPem: access.amqpCaCertPem }),
     },
   };

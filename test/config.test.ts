@@ -79,6 +79,12 @@ describe('readProberConfig', () => {
     });
   });
 
+  it('reads the probes in flight and the health writes a second, leaving them to the service when unset', () => {
+    const env = { ...pair, [ENV.probeConcurrency]: '100', [ENV.healthWritesPerSecond]: '' };
+    expect(readProberConfig(env).settings).toMatchObject({ probeConcurrency: 100 });
+    expect(readProberConfig(env).settings).not.toHaveProperty('healthWritesPerSecond');
+  });
+
   it('reads how long a read secret is kept from WARREN_AMQP_SECRET_MAX_AGE_MS, blank keeping 5 minutes', () => {
     const secret = { [ENV.amqpSecretArn]: SECRET_ARN };
     const maxAgeOf = (value: string) => {
@@ -115,6 +121,8 @@ describe('readProberConfig', () => {
     [{ [ENV.probeTimeoutMs]: '50' }, ENV.probeTimeoutMs],
     [{ [ENV.probeTimeoutMs]: '60000' }, ENV.probeTimeoutMs],
     [{ [ENV.probeIntervalMs]: 'soon' }, ENV.probeIntervalMs],
+    [{ [ENV.probeConcurrency]: '0' }, ENV.probeConcurrency],
+    [{ [ENV.healthWritesPerSecond]: '1001' }, ENV.healthWritesPerSecond],
   ])('rejects %j with a ConfigError naming %s', (env, name) => {
     expect(problemWith({ ...pair, ...env })).toContain(`${name}:`);
   });

@@ -11,6 +11,8 @@ export const ENV = {
   probeIntervalMs: 'WARREN_PROBE_INTERVAL_MS',
   probeRounds: 'WARREN_PROBE_ROUNDS',
   probeTimeoutMs: 'WARREN_PROBE_TIMEOUT_MS',
+  probeConcurrency: 'WARREN_PROBE_CONCURRENCY',
+  healthWritesPerSecond: 'WARREN_HEALTH_WRITES_PER_SECOND',
   amqpSecretArn: 'WARREN_AMQP_SECRET_ARN',
   amqpSecretMaxAgeMs: 'WARREN_AMQP_SECRET_MAX_AGE_MS',
   amqpUsername: 'WARREN_AMQP_USERNAME',

@@ -1,5 +1,10 @@
 import type { BrokerNode, HealthStateName } from './broker-node.js';
-import { type HealthPolicy, type HealthRecord, nextHealth } from './health-transition.js';
+import {
+  type HealthPolicy,
+  type HealthRecord,
+  type HealthStep,
+  nextHealth,
+} from './health-transition.js';
 import { hasOutlierReport } from './node-selection.js';
 import type { ProbeOutcome } from './probe-outcome.js';
 
@@ -42,12 +47,27 @@ export interface RoundInput {
   readonly probeSeq: number;
   /** An unchanged broker is still rewritten once its last probe is this old, so readers can tell fresh from stale. */
   readonly refreshAfterMs: number;
+  /**
+   * Start-to-start time between rounds. When given, refreshes are spread over
+   * the rounds: brokers written in the same round (a new fleet, a fleet-wide
+   * transition) would otherwise all be due again in the same later round.
+   */
+  readonly intervalMs?: number;
 }
 
 /**
  * Turns a round of probe outcomes into the registry writes it needs: a broker
  * is written when its health record changes, and otherwise only when its last
- * write is older than `refreshAfterMs`.
+ * write is older than `refreshAfterMs`. Writes come most urgent first (state
+ * transitions, then other changes, then refreshes), so a caller pacing them
+ * lands a failing broker's state before the refreshes.
+ *
+ * With `intervalMs`, a round that writes fewer than its share of the fleet
+ * (one refresh cycle's worth, `refreshAfterMs / intervalMs` rounds) also
+ * refreshes, oldest first, brokers that would be due next round: a fleet
+ * written in lockstep then writes about N/2 every round instead of N every
+ * second round. These writes only come early, so no broker's last probe gets
+ * older than without them.
  *
  * @example const { writes } = planRound({ nodes, outcomes, policy, now, probeSeq: now.getTime(), refreshAfterMs: 30_000 });
  */
@@ -61,30 +81,54 @@ export function planRound(input: RoundInput): RoundPlan {
     });
   if (suspectProberNetwork) return { writes: [], transitions: [], suspectProberNetwork };
 
-  const writes: HealthWrite[] = [];
+  const planned: { readonly write: HealthWrite; readonly urgency: Urgency }[] = [];
+  const early: { readonly write: HealthWrite; readonly lastProbeMs: number }[] = [];
   const transitions: Transition[] = [];
+  const nowMs = input.now.getTime();
   for (const node of probed) {
     const outcome = input.outcomes.get(node.id) as ProbeOutcome;
     const current = healthRecordOf(node);
     const step = nextHealth(current, outcome, input.policy, input.now);
     if (step.transition) transitions.push({ id: node.id, ...step.transition });
-    const lastProbe = Date.parse(node.lastProbeAt ?? '');
-    // A publisher's outlier report holds until a probe supersedes it: answer it this round.
-    const refreshDue =
-      Number.isNaN(lastProbe) ||
-      input.now.getTime() - lastProbe >= input.refreshAfterMs ||
-      hasOutlierReport(node);
-    if (!refreshDue && sameRecord(step.record, current)) continue;
-    writes.push({
+    const write: HealthWrite = {
       id: node.id,
       expectedVersion: node.version,
       probeSeq: input.probeSeq,
       record: step.record,
       probedAt: input.now.toISOString(),
       ...('latencyMs' in outcome && { latencyMs: Math.round(outcome.latencyMs * 100) / 100 }),
-    });
+    };
+    const lastProbeMs = Date.parse(node.lastProbeAt ?? '');
+    const ageMs = Number.isNaN(lastProbeMs) ? Number.POSITIVE_INFINITY : nowMs - lastProbeMs;
+    const urgency = urgencyOf(step, current, node, ageMs >= input.refreshAfterMs);
+    if (urgency !== undefined) planned.push({ write, urgency });
+    else if (input.intervalMs && ageMs + input.intervalMs >= input.refreshAfterMs)
+      early.push({ write, lastProbeMs });
+  }
+  const writes = planned.sort((a, b) => a.urgency - b.urgency).map(({ write }) => write);
+  if (input.intervalMs) {
+    const cycleRounds = Math.max(1, Math.ceil(input.refreshAfterMs / input.intervalMs));
+    // Rounded down, so spreading never writes more than lockstep does on average.
+    const share = Math.floor(probed.length / cycleRounds);
+    early.sort((a, b) => a.lastProbeMs - b.lastProbeMs);
+    for (const { write } of early.slice(0, Math.max(0, share - writes.length))) writes.push(write);
   }
   return { writes, transitions, suspectProberNetwork };
+}
+
+/** Lower goes first; undefined needs no write this round. */
+type Urgency = 0 | 1 | 2;
+
+function urgencyOf(
+  step: HealthStep,
+  current: HealthRecord,
+  node: BrokerNode,
+  refreshDue: boolean,
+): Urgency | undefined {
+  if (step.transition) return 0;
+  // A publisher's outlier report holds until a probe supersedes it: answer it this round.
+  if (!sameRecord(step.record, current) || hasOutlierReport(node)) return 1;
+  return refreshDue ? 2 : undefined;
 }
 
 export function healthRecordOf(node: BrokerNode): HealthRecord {

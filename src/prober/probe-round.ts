@@ -5,7 +5,22 @@ import type { ProbeOutcome } from '../core/probe-outcome.js';
 import { planRound, type Transition } from '../core/probe-round-plan.js';
 import type { FleetSnapshots } from '../registry/fleet-snapshots.js';
 import type { HealthRegistry } from '../registry/health-registry.js';
+import { createLimiter } from '../timing/create-limiter.js';
 import type { ProbeTarget } from './probe-broker.js';
+
+/**
+ * Probes in flight at once. Each holds a socket or two (the TCP check, then the
+ * AMQP connection, then maybe an HTTPS request), and a Lambda has 1 024 file
+ * descriptors; 250 leaves room for the SDK's sockets, and a fleet with fewer
+ * hung brokers than this still finishes a round in about one probe's worst case.
+ */
+export const DEFAULT_PROBE_CONCURRENCY = 250;
+/**
+ * Health writes started a second. One write is one write unit, and every
+ * broker item shares the partition key `node`, whose partition takes 1 000
+ * units a second: 300 leaves most of it to operators and snapshot writes.
+ */
+export const DEFAULT_HEALTH_WRITES_PER_SECOND = 300;
 
 export interface ProbeRoundOptions {
   readonly registry: HealthRegistry;
@@ -15,14 +30,21 @@ export interface ProbeRoundOptions {
   readonly policy?: HealthPolicy;
   /** Each broker's probe starts after a random delay up to this, so probes do not arrive in lockstep. */
   readonly jitterMs?: number;
+  /** Start-to-start time between rounds; when given, refreshes are spread over the rounds (see planRound). */
+  readonly intervalMs?: number;
+  /** Probes in flight at once; default {@link DEFAULT_PROBE_CONCURRENCY}. `Infinity` probes all at once. */
+  readonly probeConcurrency?: number;
+  /** Health writes started a second; default {@link DEFAULT_HEALTH_WRITES_PER_SECOND}. `Infinity` issues all at once. */
+  readonly healthWritesPerSecond?: number;
   readonly clock?: () => Date;
   readonly random?: () => number;
 }
 
 export interface RoundSummary {
   readonly startedAt: string;
-  /** From the fleet read to the last write. */
+  /** From the fleet read to the snapshot's publication. */
   readonly durationMs: number;
+  readonly phases: RoundPhases;
   readonly probed: number;
   readonly writes: number;
   /** Writes refused because the item had moved on (a newer probe, another prober). */
@@ -34,6 +56,13 @@ export interface RoundSummary {
   readonly outcomes: Readonly<Record<string, ProbeOutcome>>;
   /** The fleet snapshot written after the health writes; absent when the registry keeps none. */
   readonly snapshot?: RoundSnapshot;
+}
+
+/** Where a round's time went, in ms: the fleet read and probes, the paced health writes, the snapshot. */
+export interface RoundPhases {
+  readonly probesMs: number;
+  readonly writesMs: number;
+  readonly snapshotMs: number;
 }
 
 /** What became of the round's fleet snapshot. */
@@ -51,9 +80,11 @@ export type RoundSnapshot =
 
 /**
  * One probe round: reads the fleet, probes every non-retired broker
- * concurrently (with jitter), writes what changed, conditionally, then
- * publishes the fleet snapshot publishers route on (when the registry keeps one).
- * A round over many brokers takes about one probe's worst case, not their sum.
+ * concurrently (with jitter, at most `probeConcurrency` at once), writes what
+ * changed, conditionally, most urgent first and paced to
+ * `healthWritesPerSecond`, then publishes the fleet snapshot publishers route
+ * on (when the registry keeps one). A round over many brokers takes about one
+ * probe's worst case, not their sum, plus its writes at the paced rate.
  *
  * @example const summary = await runProbeRound({ registry, probe: (t) => probeBroker(t, options), refreshAfterMs: 30_000 });
  */
@@ -66,8 +97,12 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
   const { nodes } = await options.registry.listNodes();
   const targets = nodes.filter((node) => node.admin.state !== 'retired');
 
+  const probeSlot = createLimiter({
+    concurrency: options.probeConcurrency ?? DEFAULT_PROBE_CONCURRENCY,
+  });
   const results = await Promise.all(
     targets.map(async (node) => {
+      // Jitter before taking a slot: a waiting probe holds no socket.
       const delayMs = Math.floor(random() * (options.jitterMs ?? 0));
       if (delayMs > 0) await sleep(delayMs);
       const target = {
@@ -77,7 +112,7 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
       };
       // Probes report failures as data; one that throws anyway must not sink the whole round. Counted
       // at the first stage, so a prober bug that throws for every broker reads as "suspect the prober".
-      const outcome = await options.probe(target).catch(
+      const outcome = await probeSlot(() => options.probe(target)).catch(
         (error: unknown): ProbeOutcome => ({
           result: 'failed',
           stage: 'tcp',
@@ -97,14 +132,20 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
     now,
     probeSeq,
     refreshAfterMs: options.refreshAfterMs,
+    ...(options.intervalMs !== undefined && { intervalMs: options.intervalMs }),
+  });
+  // The plan lists transitions first, so a failing broker's state lands before the refreshes.
+  const paced = createLimiter({
+    perSecond: options.healthWritesPerSecond ?? DEFAULT_HEALTH_WRITES_PER_SECOND,
   });
   const written = await Promise.all(
-    plan.writes.map((write) => options.registry.recordHealth(write)),
+    plan.writes.map((write) => paced(() => options.registry.recordHealth(write))),
   );
+  const writtenAt = clock();
   // After the health writes, every round, changed or not: readers judge staleness by each
   // broker's last probe, which the snapshot must carry forward as the items do.
   const snapshot =
-    options.registry.snapshots && (await publishSnapshot(options.registry.snapshots, clock()));
+    options.registry.snapshots && (await publishSnapshot(options.registry.snapshots, writtenAt));
   const finishedAt = clock();
 
   const planned = new Map(plan.writes.map((write) => [write.id, write.record.health]));
@@ -114,6 +155,11 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
   return {
     startedAt: startedAt.toISOString(),
     durationMs: finishedAt.getTime() - startedAt.getTime(),
+    phases: {
+      probesMs: now.getTime() - startedAt.getTime(),
+      writesMs: writtenAt.getTime() - now.getTime(),
+      snapshotMs: finishedAt.getTime() - writtenAt.getTime(),
+    },
     probed: targets.length,
     writes: written.filter((result) => result === 'written').length,
     conflicts: written.filter((result) => result === 'conflict').length,

@@ -88,6 +88,7 @@ export async function runProberInvocation(
       const previous = summaries.at(-1);
       const summary = await runLeasedRound({
         ...options,
+        intervalMs,
         leaseTtlMs,
         ...(previous && { previous }),
       });

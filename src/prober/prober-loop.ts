@@ -93,6 +93,7 @@ export function compactSummary(summary: RoundSummary): Record<string, unknown> {
   return {
     startedAt: summary.startedAt,
     durationMs: summary.durationMs,
+    phases: summary.phases,
     probed: summary.probed,
     writes: summary.writes,
     conflicts: summary.conflicts,

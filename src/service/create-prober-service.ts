@@ -82,6 +82,10 @@ export function createProberService(
   const jitterMs = probeJitterMs(resolved);
   const intervalMs = resolved.probeIntervalMs;
   const refreshAfterMs = REFRESH_AFTER_INTERVALS * intervalMs;
+  const limits = {
+    probeConcurrency: resolved.probeConcurrency,
+    healthWritesPerSecond: resolved.healthWritesPerSecond,
+  };
   // What each broker was last probed with, so a refused pair is the one read again.
   const usedBy = new Map<string, { target: ProbeTarget; used: AmqpCredentials }>();
 
@@ -121,6 +125,7 @@ export function createProberService(
         intervalMs,
         refreshAfterMs,
         jitterMs,
+        ...limits,
         roundBudgetMs: roundBudgetMs(probeOptions, jitterMs),
         remainingTimeMs: options.remainingTimeMs,
         onRound: afterRound(options.onRound),
@@ -135,6 +140,7 @@ export function createProberService(
         intervalMs,
         refreshAfterMs,
         jitterMs,
+        ...limits,
         onRound: afterRound(options.onRound),
         ...(options.onError && { onError: options.onError }),
       });

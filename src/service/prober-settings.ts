@@ -1,4 +1,8 @@
 import {
+  DEFAULT_HEALTH_WRITES_PER_SECOND,
+  DEFAULT_PROBE_CONCURRENCY,
+} from '../prober/probe-round.js';
+import {
   DEFAULT_INVOCATION_ROUNDS,
   DEFAULT_PROBE_INTERVAL_MS,
 } from '../prober/prober-invocation.js';
@@ -16,11 +20,17 @@ export interface ProberSettings {
   readonly probeTimeoutMs?: number;
   /** PEM CA certificate(s) for amqps:// brokers and their https:// management API. Default: Node's public roots. */
   readonly caCertPem?: string;
+  /** Probes in flight at once (each holds a socket or two). Default 250. */
+  readonly probeConcurrency: number;
+  /** Health writes started a second, transitions first (one write unit each). Default 300. */
+  readonly healthWritesPerSecond: number;
 }
 
 export const DEFAULT_PROBER_SETTINGS: ProberSettings = {
   probeIntervalMs: DEFAULT_PROBE_INTERVAL_MS,
   probeRounds: DEFAULT_INVOCATION_ROUNDS,
+  probeConcurrency: DEFAULT_PROBE_CONCURRENCY,
+  healthWritesPerSecond: DEFAULT_HEALTH_WRITES_PER_SECOND,
 };
 
 /**

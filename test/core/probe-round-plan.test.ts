@@ -98,4 +98,88 @@ describe('planRound', () => {
       'healthy',
     ]);
   });
+
+  it('orders writes by urgency: state transitions, then other changes, then refreshes', () => {
+    const soft: ProbeOutcome = {
+      result: 'failed',
+      stage: 'amqp',
+      severity: 'soft',
+      reason: 'no AMQP handshake or channel in time',
+    };
+    const { writes } = plan(
+      [
+        node('b1', { lastProbeAt: '2026-11-26T11:59:00.000Z' }),
+        node('b2', { consecutiveSuccesses: 1 }),
+        node('b3', { outlierReportedAt: '2026-11-26T12:00:25.000Z' }),
+        node('b4'),
+      ],
+      [
+        ['b1', ok],
+        ['b2', ok],
+        ['b3', ok],
+        ['b4', soft],
+      ],
+    );
+
+    expect(writes.map((write) => write.id)).toEqual(['b4', 'b2', 'b3', 'b1']);
+  });
+
+  describe('over many rounds of a steady fleet first written in one round', () => {
+    const intervalMs = 15_000;
+    const refreshAfterMs = 1.5 * intervalMs;
+    /** Runs `rounds` rounds `intervalMs` apart (each probe taking 2 s), applying every write. */
+    function simulate(brokers: number, rounds: number, spread: boolean) {
+      let nodes: BrokerNode[] = Array.from({ length: brokers }, (_, i) => {
+        const { lastProbeAt: _never, ...steady } = node(`b${i + 1}`);
+        return steady;
+      });
+      const start = Date.parse('2026-11-26T12:00:00.000Z');
+      const writesPerRound: number[] = [];
+      let oldestProbeMs = 0;
+      for (let round = 0; round < rounds; round++) {
+        const roundNow = new Date(start + round * intervalMs + 2_000);
+        if (round > 0) {
+          const ages = nodes.map((n) => roundNow.getTime() - Date.parse(n.lastProbeAt ?? ''));
+          oldestProbeMs = Math.max(oldestProbeMs, ...ages);
+        }
+        const { writes } = planRound({
+          nodes,
+          outcomes: new Map(nodes.map((n) => [n.id, ok])),
+          policy: DEFAULT_HEALTH_POLICY,
+          now: roundNow,
+          probeSeq: roundNow.getTime(),
+          refreshAfterMs,
+          ...(spread && { intervalMs }),
+        });
+        writesPerRound.push(writes.length);
+        const written = new Map(writes.map((write) => [write.id, write]));
+        nodes = nodes.map((n) => {
+          const write = written.get(n.id);
+          return write ? { ...n, lastProbeAt: write.probedAt, version: n.version + 1 } : n;
+        });
+      }
+      return { writesPerRound, oldestProbeMs };
+    }
+
+    it.each([
+      { brokers: 10, spread: false, writesPerRound: [10, 0, 10, 0, 10, 0, 10, 0] },
+      { brokers: 10, spread: true, writesPerRound: [10, 5, 5, 5, 5, 5, 5, 5] },
+      { brokers: 7, spread: true, writesPerRound: [7, 3, 4, 3, 4, 3, 4, 3] },
+      { brokers: 1, spread: true, writesPerRound: [1, 0, 1, 0, 1, 0, 1, 0] },
+    ])(
+      'writes per round as expected with $brokers brokers, spread $spread',
+      ({ brokers, spread, writesPerRound }) => {
+        expect(simulate(brokers, 8, spread).writesPerRound).toEqual(writesPerRound);
+      },
+    );
+
+    it('never lets a last probe get older by spreading: at most 2 intervals, inside the 3 that make it stale', () => {
+      const lockstep = simulate(1_000, 12, false);
+      const spread = simulate(1_000, 12, true);
+
+      expect(spread.oldestProbeMs).toBeLessThanOrEqual(lockstep.oldestProbeMs);
+      expect(spread.oldestProbeMs).toBe(2 * intervalMs);
+      expect(spread.writesPerRound.slice(2)).toEqual(Array(10).fill(500));
+    });
+  });
 });

@@ -11,6 +11,7 @@ import {
 const summary = (overrides: Partial<RoundSummary> = {}): RoundSummary => ({
   startedAt: '2026-11-26T12:00:00.000Z',
   durationMs: 120,
+  phases: { probesMs: 100, writesMs: 15, snapshotMs: 5 },
   probed: 3,
   writes: 0,
   conflicts: 0,
