@@ -4,6 +4,7 @@ import { runNodes } from '../../src/cli/nodes-command.js';
 import type { ProbeOutcome } from '../../src/core/probe-outcome.js';
 import { type RoutingNode, routingNodeOf } from '../../src/core/routing-snapshot.js';
 import { createDynamoDbClients, type DynamoDbClients } from '../../src/dynamodb/dynamodb-client.js';
+import { DEFAULT_SNAPSHOT_COPIES } from '../../src/dynamodb/registry-table.js';
 import { runProbeRound } from '../../src/prober/probe-round.js';
 import { DynamoDbFleetSnapshots } from '../../src/registry/dynamodb-fleet-snapshots.js';
 import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
@@ -63,7 +64,11 @@ describe('the fleet snapshot in DynamoDB', () => {
     const fleet = await reader.listNodes();
 
     expect(commands.take()).toEqual(['GetItemCommand']);
-    expect(summary.snapshot).toMatchObject({ state: 'published', written: 1, superseded: 0 });
+    expect(summary.snapshot).toMatchObject({
+      state: 'published',
+      written: DEFAULT_SNAPSHOT_COPIES,
+      superseded: 0,
+    });
     expect(sequenceOf(fleet)).toBe(
       summary.snapshot?.state === 'published' ? summary.snapshot.sequence : -1,
     );
@@ -101,19 +106,19 @@ describe('the fleet snapshot in DynamoDB', () => {
 
   it('makes a writer with the default copies still write every copy a writer with more has kept', async () => {
     const { clients, tableName } = await registryWithBrokers(2);
-    const three = new DynamoDbFleetSnapshots({
+    const more = new DynamoDbFleetSnapshots({
       client: clients.documentClient,
       tableName,
-      copies: 3,
+      copies: DEFAULT_SNAPSHOT_COPIES + 2,
     });
-    const one = new DynamoDbFleetSnapshots({ client: clients.documentClient, tableName });
-    await three.publish(new Date());
+    const byDefault = new DynamoDbFleetSnapshots({ client: clients.documentClient, tableName });
+    await more.publish(new Date());
 
-    const publication = await one.publish(new Date());
+    const publication = await byDefault.publish(new Date());
 
-    expect(publication.written).toBe(3);
-    const copy2 = await three.read(2);
-    expect(copy2.kind === 'found' && copy2.snapshot.sequence).toBe(publication.sequence);
+    expect(publication.written).toBe(DEFAULT_SNAPSHOT_COPIES + 2);
+    const last = await more.read(DEFAULT_SNAPSHOT_COPIES + 1);
+    expect(last.kind === 'found' && last.snapshot.sequence).toBe(publication.sequence);
   });
 
   it('lets the stale writer lose: a sequence taken earlier never overwrites a later one, whatever order the writes land in', async () => {
@@ -148,7 +153,7 @@ describe('the fleet snapshot in DynamoDB', () => {
     const aDone = await a;
 
     expect(aDone.sequence).toBeLessThan(b.sequence);
-    expect(aDone).toMatchObject({ written: 0, superseded: 1 });
+    expect(aDone).toMatchObject({ written: 0, superseded: DEFAULT_SNAPSHOT_COPIES });
     const stored = await registry.snapshots.read(0);
     expect(stored.kind === 'found' && stored.snapshot.sequence).toBe(b.sequence);
     slow.client.destroy();
@@ -164,8 +169,8 @@ describe('the fleet snapshot in DynamoDB', () => {
     const refused = await registry.snapshots.publish(new Date());
     const healed = await registry.snapshots.publish(new Date());
 
-    expect(refused).toMatchObject({ sequence: 1, written: 0, superseded: 1 });
-    expect(healed).toMatchObject({ sequence: 4, written: 1 });
+    expect(refused).toMatchObject({ sequence: 1, written: 0, superseded: DEFAULT_SNAPSHOT_COPIES });
+    expect(healed).toMatchObject({ sequence: 4, written: DEFAULT_SNAPSHOT_COPIES });
   });
 
   it('still publishes when it may not read the copies back to catch the counter up', async () => {
@@ -188,7 +193,11 @@ describe('the fleet snapshot in DynamoDB', () => {
 
     const publication = await writer.publish(new Date());
 
-    expect(publication).toMatchObject({ sequence: 1, written: 0, superseded: 1 });
+    expect(publication).toMatchObject({
+      sequence: 1,
+      written: 0,
+      superseded: DEFAULT_SNAPSHOT_COPIES,
+    });
     noGetItem.client.destroy();
   });
 
@@ -252,7 +261,12 @@ describe('the fleet snapshot in DynamoDB', () => {
     if (older.kind !== 'found') throw new Error('no snapshot');
     const olderItem = await rawCopy(clients, tableName);
     await registry.setAdminState('b1', 'draining', new Date());
-    const reader = createSnapshotFleetReader({ snapshots: registry.snapshots, fallback: registry });
+    // Reads copy 0, the one rewritten below.
+    const reader = createSnapshotFleetReader({
+      snapshots: registry.snapshots,
+      fallback: registry,
+      random: () => 0,
+    });
     const newer = await reader.listNodes();
 
     // The copy as a lagging replica would answer: the item of the earlier sequence.
@@ -286,7 +300,11 @@ describe('the fleet snapshot in DynamoDB', () => {
         Item: { ...item, d: new Uint8Array([1, 2, 3, 4, 5]) },
       }),
     );
-    const reader = createSnapshotFleetReader({ snapshots: registry.snapshots, fallback: registry });
+    const reader = createSnapshotFleetReader({
+      snapshots: registry.snapshots,
+      fallback: registry,
+      random: () => 0,
+    });
 
     const fleet = await reader.listNodes();
 
