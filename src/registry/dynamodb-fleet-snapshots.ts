@@ -1,7 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeRoutingSnapshot } from '../core/decode-routing-snapshot.js';
 import { encodeRoutingSnapshot, routingNodeOf } from '../core/routing-snapshot.js';
-import { dynamoDbCalls } from '../dynamodb/dynamodb-call.js';
 import {
   DEFAULT_SNAPSHOT_COPIES,
   MAX_SNAPSHOT_COPIES,
@@ -12,6 +11,7 @@ import { buildUpdate } from '../dynamodb/update-expression.js';
 import type { FleetSnapshots, SnapshotPublication, SnapshotRead } from './fleet-snapshots.js';
 import { RegistryUnavailableError } from './health-registry.js';
 import { queryFleet } from './query-fleet.js';
+import { type RegistryCalls, registryCalls } from './registry-calls.js';
 
 /** Attributes of a snapshot copy item; short, since every reader pays for their names. */
 const COPY = { data: 'd', sequence: 'seq', writtenAt: 'at', brokers: 'n' } as const;
@@ -54,7 +54,7 @@ export class DynamoDbFleetSnapshots implements FleetSnapshots {
   readonly copies: number;
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
-  readonly #calls: ReturnType<typeof dynamoDbCalls>;
+  readonly #calls: RegistryCalls;
 
   constructor(options: DynamoDbFleetSnapshotsOptions) {
     const copies = options.copies ?? DEFAULT_SNAPSHOT_COPIES;
@@ -64,10 +64,7 @@ export class DynamoDbFleetSnapshots implements FleetSnapshots {
     this.copies = copies;
     this.#client = options.client;
     this.#tableName = options.tableName;
-    this.#calls = dynamoDbCalls(
-      (message, cause) => new RegistryUnavailableError(message, { cause }),
-      options.tableName,
-    );
+    this.#calls = registryCalls(options.tableName);
   }
 
   async publish(now: Date): Promise<SnapshotPublication> {

@@ -2,7 +2,6 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import { formatEndpoint, InvalidAmqpUrlError, parseAmqpUrl } from '../core/amqp-endpoint.js';
 import type { AdminStateName } from '../core/broker-node.js';
 import { assertNodeId } from '../core/node-id.js';
-import { dynamoDbCalls } from '../dynamodb/dynamodb-call.js';
 import { REGISTRY_KEYS } from '../dynamodb/registry-table.js';
 import { buildUpdate } from '../dynamodb/update-expression.js';
 import { DynamoDbFleetSnapshots } from './dynamodb-fleet-snapshots.js';
@@ -16,6 +15,7 @@ import {
   RegistryUnavailableError,
 } from './health-registry.js';
 import { queryFleet } from './query-fleet.js';
+import { type RegistryCalls, registryCalls } from './registry-calls.js';
 
 const LEASE_KEY = {
   [REGISTRY_KEYS.partitionKey]: REGISTRY_KEYS.leasePartition,
@@ -25,7 +25,7 @@ const LEASE_KEY = {
 export interface DynamoDbHealthRegistryOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  /** Copies of the fleet snapshot this registry writes (see `DynamoDbFleetSnapshots`). Default 1. */
+  /** Copies of the fleet snapshot this registry writes (see `DynamoDbFleetSnapshots`). Default `DEFAULT_SNAPSHOT_COPIES` (4). */
   readonly snapshotCopies?: number;
 }
 
@@ -41,15 +41,12 @@ export class DynamoDbHealthRegistry implements HealthRegistry {
   readonly snapshots: DynamoDbFleetSnapshots;
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
-  readonly #calls: ReturnType<typeof dynamoDbCalls>;
+  readonly #calls: RegistryCalls;
 
   constructor(options: DynamoDbHealthRegistryOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
-    this.#calls = dynamoDbCalls(
-      (message, cause) => new RegistryUnavailableError(message, { cause }),
-      options.tableName,
-    );
+    this.#calls = registryCalls(options.tableName);
     this.snapshots = new DynamoDbFleetSnapshots({
       client: options.client,
       tableName: options.tableName,

@@ -1,14 +1,14 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BrokerNode } from '../core/broker-node.js';
-import type { dynamoDbCalls } from '../dynamodb/dynamodb-call.js';
 import { REGISTRY_KEYS } from '../dynamodb/registry-table.js';
 import type { FleetSnapshot, RejectedItem } from './health-registry.js';
 import { decodeNodeItem } from './node-item.js';
+import type { RegistryCalls } from './registry-calls.js';
 
 export interface QueryFleetOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  readonly calls: ReturnType<typeof dynamoDbCalls>;
+  readonly calls: RegistryCalls;
   /**
    * Strongly consistent: what a snapshot writer needs, so that the items it
    * reads include every write that finished before the read began (twice the
