@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import { connectAmqp } from '../../src/amqp/connect-amqp.js';
 import { isEligible } from '../../src/core/eligibility.js';
@@ -219,4 +220,83 @@ describe('the prober against real brokers', () => {
       'initial',
     ]);
   });
+
+  it('runs at most probeConcurrency probes at once, each hung broker keeping its slot until its timeout', async () => {
+    const { registry } = await freshRegistry();
+    const hung = await hungListeners(8);
+    try {
+      for (const [i, port] of hung.ports.entries()) {
+        await registry.registerNode(
+          { id: `h${i}`, endpoint: `amqp://127.0.0.1:${port}` },
+          new Date(),
+        );
+      }
+      const quick = { ...probeOptions, amqpTimeoutMs: 300 };
+      let running = 0;
+      let mostRunning = 0;
+
+      const summary = await runProbeRound({
+        registry,
+        probe: async (target) => {
+          mostRunning = Math.max(mostRunning, ++running);
+          try {
+            return await probeBroker(target, quick);
+          } finally {
+            running -= 1;
+          }
+        },
+        refreshAfterMs: 60_000,
+        probeConcurrency: 3,
+      });
+
+      expect(mostRunning).toBe(3);
+      expect(hung.accepted()).toBeGreaterThanOrEqual(8);
+      // 8 probes, 3 at a time: three waves of one AMQP timeout each.
+      expect(summary.phases.probesMs).toBeGreaterThanOrEqual(3 * 300);
+      expect(Object.values(summary.outcomes).every((o) => o.result === 'failed')).toBe(true);
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it('paces its health writes to healthWritesPerSecond, then publishes the snapshot', async () => {
+    const { registry } = await freshFleetRegistry();
+
+    const summary = await runProbeRound({
+      registry,
+      probe,
+      refreshAfterMs: 60_000,
+      healthWritesPerSecond: 10,
+    });
+
+    // 3 new brokers: the second and third writes start 100 and 200 ms after the first.
+    expect(summary.writes).toBe(3);
+    expect(summary.phases.writesMs).toBeGreaterThanOrEqual(200);
+    expect(summary.phases.writesMs).toBeLessThan(2_000);
+  });
 });
+
+/** Listeners that accept TCP and never answer (a hung broker), counting the connections they accept. */
+async function hungListeners(count: number) {
+  let accepted = 0;
+  const servers: Server[] = [];
+  const sockets = new Set<Socket>();
+  for (let i = 0; i < count; i++) {
+    const server = createServer((socket) => {
+      accepted += 1;
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+  }
+  return {
+    ports: servers.map((server) => (server.address() as { port: number }).port),
+    accepted: () => accepted,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    },
+  };
+}
