@@ -20,6 +20,7 @@ import { brokerLoad, type ConnectionCost } from './broker-fan-in/broker-load.js'
 import { fanIn, syntheticContainerIds } from './broker-fan-in/fan-in-model.js';
 import { integerFlag } from './support/integer-flag.js';
 import { machineLine } from './support/machine-line.js';
+import { int, markdownTable } from './support/markdown-table.js';
 import { median } from './support/measure.js';
 
 const { values } = parseArgs({
@@ -37,8 +38,8 @@ const SUBSET_SIZE = integerFlag(values, 'subset-size', DEFAULT_SUBSET_SIZE, 0, 1
  * (bench/broker-connections.ts) on 2026-12-07 at 5a215cd: RabbitMQ 3.10.8,
  * Erlang/OTP 25, TLS 1.3 with an EC P-256 certificate, medians of 5 runs of
  * 1 000 connections on a loaded 2-core machine. Memory is the Erlang memory
- * an idle connection holds 6 s after opening (422.0 KiB, 108.5 KiB of it live
- * after a full GC); CPU to open is with 10 connects in flight (2 623 µs when
+ * an idle connection holds 6 s after opening (422.0 KiB, an upper estimate:
+ * other runs gave 255-298 KiB; 108.5 KiB of it live after a full GC); CPU to open is with 10 connects in flight (2 623 µs when
  * 1 000 come at once); holding is heartbeats every 5 s and management stats.
  */
 const MEASURED: ConnectionCost = {
@@ -69,9 +70,6 @@ const CONTAINER_COUNTS = [10, 1_000, 10_000] as const;
 const BROKER_COUNTS = [3, 30, 100, 300, 1_000] as const;
 const SIZES_COMPARED = [0, 3, 6, 10, 20] as const;
 
-const table = (headers: readonly string[], rows: readonly (readonly string[])[]) =>
-  [headers, headers.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
-const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const num = (value: number, digits: number) => value.toFixed(digits);
 const percent = (share: number) => `${num(100 * share, 1)} %`;
 const brokerIds = (count: number) => Array.from({ length: count }, (_, i) => `b${i + 1}`);
@@ -96,7 +94,7 @@ function printFanIn(): void {
     }
   }
   console.log(
-    table(
+    markdownTable(
       [
         'containers',
         'brokers',
@@ -125,7 +123,10 @@ function printSizes(): void {
     ];
   });
   console.log(
-    table(['subset size', 'per broker min-max', 'busiest vs without', 'busiest / mean'], rows),
+    markdownTable(
+      ['subset size', 'per broker min-max', 'busiest vs without', 'busiest / mean'],
+      rows,
+    ),
   );
 }
 
@@ -157,7 +158,7 @@ function printLoad(): void {
     ];
   });
   console.log(
-    table(
+    markdownTable(
       [
         'brokers',
         '10 000 containers: connections, with / without subsets',
@@ -195,7 +196,10 @@ function printCost(): void {
     perCall(brokers, createBrokerRanking('container-1')),
   ]);
   console.log(
-    table(['brokers (all preferred)', 'ranked afresh', 'ranking remembered (the publisher)'], rows),
+    markdownTable(
+      ['brokers (all preferred)', 'ranked afresh', 'ranking remembered (the publisher)'],
+      rows,
+    ),
   );
 }
 

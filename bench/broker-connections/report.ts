@@ -1,12 +1,10 @@
 /** The connection bench's tables: medians over repetitions, with their ranges. */
 import { PUBLISHER_CONNECT_TIMEOUT_MS } from '../../src/publish/amqp-broker-pool.js';
+import { int, markdownTable } from '../support/markdown-table.js';
 import { median } from '../support/measure.js';
 import type { BurstRun, IdleRun } from './connection-runs.js';
 import type { Protocol } from './open-links.js';
 
-const table = (headers: readonly string[], rows: readonly (readonly string[])[]) =>
-  [headers, headers.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
-const int = (value: number) => Math.round(value).toLocaleString('en-US');
 /** `median (min-max)` of `samples`, each shown by `show`. */
 const spread = (samples: readonly number[], show: (value: number) => string = int) =>
   samples.length === 1
@@ -47,6 +45,10 @@ export function memoryTable(runs: readonly IdleRun[]): string {
         kib,
       ),
       spread(
+        perConnection(group, (run) => run.afterIdle.erlangTotal - run.before.erlangTotal),
+        kib,
+      ),
+      spread(
         perConnection(
           group,
           (run) => run.afterCollected.erlangTotal - run.beforeCollected.erlangTotal,
@@ -63,7 +65,7 @@ export function memoryTable(runs: readonly IdleRun[]): string {
       ),
     ];
   });
-  return table(
+  return markdownTable(
     [
       'connections',
       'protocol',
@@ -106,7 +108,7 @@ export function breakdownTable(runs: readonly IdleRun[]): string {
   const rows = categories
     .filter((category) => byProtocol.some((group) => Math.abs(perCategory(group, category)) >= 102))
     .map((category) => [category, ...byProtocol.map((group) => kib(perCategory(group, category)))]);
-  return table(
+  return markdownTable(
     [
       `category (${int(largest)} connections)`,
       ...byProtocol.map((group) => group[0]?.protocol ?? ''),
@@ -133,7 +135,7 @@ export function openingTable(runs: readonly IdleRun[], batch: number): string {
       String(group.reduce((sum, run) => sum + run.failures.length, 0)),
     ];
   });
-  return table(
+  return markdownTable(
     [
       'connections',
       'protocol',
@@ -178,7 +180,7 @@ export function burstTable(runs: readonly BurstRun[]): string {
       failureSummary(group.flatMap((run) => run.failures)),
     ];
   });
-  return table(
+  return markdownTable(
     [
       'connections',
       'protocol',
