@@ -13,7 +13,7 @@
  * prober's sockets only; the registry keeps fleet snapshots, as the Lambda's does.
  *
  *   npx tsx bench/prober-round.ts [--rounds 20] [--refresh-after-ms 3000]
- *     [--fleet 1000] [--fleet-mix 8:1:1] [--fleet-rounds 8] [--fleet-interval-ms 15000] [--fleet-only] [--skip-unbounded]
+ *     [--fleet 1000] [--fleet-mix 8:1:1] [--fleet-rounds 8] [--fleet-interval-ms 15000] [--fleet-no-management] [--fleet-only] [--skip-unbounded]
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { loadavg } from 'node:os';
@@ -55,6 +55,7 @@ const { values } = parseArgs({
     'refresh-after-ms': { type: 'string' },
     fleet: { type: 'string' },
     'fleet-mix': { type: 'string' },
+    'fleet-no-management': { type: 'boolean' },
     'fleet-rounds': { type: 'string' },
     'fleet-interval-ms': { type: 'string' },
     'fleet-only': { type: 'boolean' },
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
         `(handshake, then channel), publish ${o.publishTimeoutMs}, management ${o.managementTimeoutMs}, ` +
         `close 1000 ms; degraded over ${o.degradedLatencyMs} ms; jitter 0; ` +
         `interval ${INTERVAL_MS} ms start-to-start, refreshAfterMs ${REFRESH_AFTER_MS}; ` +
-        `fleet scenario: ${FLEET} endpoints (tenths healthy:hung:refused ${FLEET_MIX.healthy}:${FLEET_MIX.hung}:${FLEET_MIX.refused}), ${FLEET_ROUNDS} rounds ${FLEET_INTERVAL_MS} ms apart, refreshAfterMs ` +
+        `fleet scenario: ${FLEET} endpoints (tenths healthy:hung:refused ${FLEET_MIX.healthy}:${FLEET_MIX.hung}:${FLEET_MIX.refused}${values['fleet-no-management'] ? ', no management API' : ''}), ${FLEET_ROUNDS} rounds ${FLEET_INTERVAL_MS} ms apart, refreshAfterMs ` +
         `${REFRESH_AFTER_INTERVALS * FLEET_INTERVAL_MS}, bounded = probeConcurrency ${DEFAULT_PROBE_CONCURRENCY}, ` +
         `healthWritesPerSecond ${DEFAULT_HEALTH_WRITES_PER_SECOND}, refreshes spread; ` +
         `registry snapshot copies ${DEFAULT_SNAPSHOT_COPIES}`,
@@ -362,9 +363,12 @@ async function fleetScenario(
     hanging: (FLEET * FLEET_MIX.hung) / 10,
     relayed: (FLEET * FLEET_MIX.healthy) / 10,
     amqpPorts: fleet.brokers.map((b) => Number(new URL(b.endpoint).port)),
-    managementPorts: fleet.brokers.flatMap((b) =>
-      b.managementEndpoint ? [Number(new URL(b.managementEndpoint).port)] : [],
-    ),
+    // Left out with --fleet-no-management: the probe then ends at the publish confirm.
+    managementPorts: values['fleet-no-management']
+      ? []
+      : fleet.brokers.flatMap((b) =>
+          b.managementEndpoint ? [Number(new URL(b.managementEndpoint).port)] : [],
+        ),
   });
   cleanups.add(endpoints.stop);
   // Released again: nobody listens.

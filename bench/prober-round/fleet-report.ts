@@ -3,6 +3,7 @@ import type { BrokerNode } from '../../src/core/broker-node.js';
 import type { ProbeOutcome } from '../../src/core/probe-outcome.js';
 import type { RoundSummary } from '../../src/prober/probe-round.js';
 import { median } from '../support/measure.js';
+import { percentile } from '../support/samples.js';
 import type { EndpointKind, ScenarioRound, ScenarioTarget } from './fleet-scenario.js';
 
 type CompletedRound = ScenarioRound & { readonly summary: RoundSummary };
@@ -29,6 +30,16 @@ function outcomesOf(rounds: readonly CompletedRound[], ids: ReadonlySet<string>)
   }
   const list = [...counts].map(([label, count]) => `${label} ${count}`).join(', ');
   return reasons.size > 0 ? `${list} (${[...reasons].slice(0, 3).join('; ')})` : list;
+}
+
+/** Median and p90 of one kind's probe times over the given rounds. */
+function probeTimes(rounds: readonly ScenarioRound[], ids: ReadonlySet<string>): string {
+  const times = rounds.flatMap((round) =>
+    [...round.counts.probeMs].flatMap(([id, time]) => (ids.has(id) ? [time] : [])),
+  );
+  return times.length === 0
+    ? '-'
+    : `median ${ms(median(times))}, p90 ${ms(percentile(times, 0.9))}, max ${ms(Math.max(...times))} (steady rounds)`;
 }
 
 export interface FleetReportInput {
@@ -106,8 +117,12 @@ export function fleetReportRows(input: FleetReportInput): [string, string][] {
     [
       `${label}: machine CPU busy during the round`,
       `median ${(100 * median(input.rounds.map((r) => r.counts.machineBusy ?? 0))).toFixed(0)} % ` +
-        `(2 cores shared by the prober, the relays, 3 brokers and dynalite)`,
+        `(2 cores shared by the prober, the relays, 3 brokers and dynalite); the relays' process ` +
+        `${(100 * median(input.rounds.map((r) => r.relayCpuMs / r.wallMs))).toFixed(0)} % of one core, ` +
+        `this process ${(100 * median(input.rounds.map((r) => r.counts.cpuMs / r.wallMs))).toFixed(0)} %`,
     ],
+    [`${label}: one probe, healthy`, probeTimes(steady, idsOf('healthy'))],
+    [`${label}: one probe, hung`, probeTimes(steady, idsOf('hung'))],
     [`${label}: outcomes, healthy`, outcomesOf(rounds, idsOf('healthy'))],
     [`${label}: outcomes, hung`, outcomesOf(rounds, idsOf('hung'))],
     [`${label}: outcomes, refused`, outcomesOf(rounds, idsOf('refused'))],

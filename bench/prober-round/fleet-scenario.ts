@@ -65,6 +65,8 @@ export interface ScenarioRound {
   readonly error?: string;
   readonly counts: RoundCounts;
   readonly sockets: EndpointCounts;
+  /** CPU ms the simulated endpoints' process (the relays) used during the round. */
+  readonly relayCpuMs: number;
 }
 
 export interface ScenarioOptions {
@@ -99,7 +101,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRou
         };
   const rounds: ScenarioRound[] = [];
   for (let i = 0; i < options.rounds; i++) {
-    await options.socketCounts();
+    const before = await options.socketCounts();
     await recorder.start();
     const started = performance.now();
     // No jitter, as in the bench's other scenarios: it would only blur round times.
@@ -114,7 +116,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRou
     );
     const wallMs = performance.now() - started;
     const counts = await recorder.stop();
-    rounds.push({ wallMs, ...result, counts, sockets: await options.socketCounts() });
+    const sockets = await options.socketCounts();
+    rounds.push({ wallMs, ...result, counts, sockets, relayCpuMs: sockets.cpuMs - before.cpuMs });
     if (i < options.rounds - 1) await sleep(Math.max(0, options.intervalMs - wallMs));
   }
   return rounds;

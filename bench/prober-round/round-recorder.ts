@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import type { ProbeOutcome } from '../../src/core/probe-outcome.js';
 import type { ProbeTarget } from '../../src/prober/probe-broker.js';
 import type { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
-import { machineCpu } from '../support/measure.js';
+import { cpuMs, machineCpu } from '../support/measure.js';
 
 /** How often open descriptors are counted; each count reads a directory, which takes the event loop a moment. */
 const FD_SAMPLE_MS = 20;
@@ -20,6 +20,10 @@ export interface RoundCounts {
   /** The most open descriptors of this process seen (sampled), and before the round. */
   readonly peakFds: number;
   readonly fdsBefore: number;
+  /** How long each probe took, by broker id. */
+  readonly probeMs: ReadonlyMap<string, number>;
+  /** CPU ms this process (the prober) used during the round. */
+  readonly cpuMs: number;
   /** The whole machine's busy share of its CPU time during the round (0..1), when /proc/stat reads. */
   readonly machineBusy?: number;
 }
@@ -46,10 +50,12 @@ export function createRoundRecorder(
   let inFlight = 0;
   let peakInFlight = 0;
   let writeTimes: number[] = [];
+  let probeMs = new Map<string, number>();
   let peakFds = 0;
   let fdsBefore = 0;
   let sampler: NodeJS.Timeout | undefined;
   let cpuBefore: Awaited<ReturnType<typeof machineCpu>>;
+  let ownCpuBefore = 0;
   const recordHealth = registry.recordHealth.bind(registry);
   registry.recordHealth = (write) => {
     writeTimes.push(performance.now());
@@ -59,16 +65,20 @@ export function createRoundRecorder(
     probe: async (target: ProbeTarget) => {
       inFlight += 1;
       peakInFlight = Math.max(peakInFlight, inFlight);
+      const started = performance.now();
       try {
         return await probe(target);
       } finally {
         inFlight -= 1;
+        probeMs.set(target.id, performance.now() - started);
       }
     },
     async start() {
       cpuBefore = await machineCpu();
+      ownCpuBefore = cpuMs();
       peakInFlight = 0;
       writeTimes = [];
+      probeMs = new Map();
       fdsBefore = openFds();
       peakFds = fdsBefore;
       sampler = setInterval(() => {
@@ -88,6 +98,8 @@ export function createRoundRecorder(
         peakWritesPerSecond: peakInWindow(writeTimes, 1_000),
         peakFds,
         fdsBefore,
+        probeMs,
+        cpuMs: cpuMs() - ownCpuBefore,
       };
     },
   };

@@ -30,7 +30,10 @@ export interface SocketCounts {
   readonly peak: number;
   readonly accepted: number;
 }
-export type EndpointCounts = Readonly<Record<keyof EndpointPorts, SocketCounts>>;
+export type EndpointCounts = Readonly<Record<keyof EndpointPorts, SocketCounts>> & {
+  /** CPU ms the endpoints' process has used so far (user + system). */
+  readonly cpuMs: number;
+};
 
 type ChildMessage =
   | { readonly type: 'ready'; readonly ports: EndpointPorts }
@@ -107,7 +110,9 @@ export async function serveEndpoints(planJson: string): Promise<void> {
   };
   process.on('message', (message) => {
     if (message === 'counts') {
+      const { user, system } = process.cpuUsage();
       const counts = {
+        cpuMs: (user + system) / 1_000,
         hanging: tallies.hanging.read(),
         relayed: tallies.relayed.read(),
         management: tallies.management.read(),
