@@ -1,5 +1,6 @@
 /** The registry-at-scale report: markdown tables, ready for BENCHMARKS.md and docs/registry-cost.md. */
 import { DEFAULT_SNAPSHOT_COPIES } from '../../src/dynamodb/registry-table.js';
+import { int, markdownTable as table } from '../support/markdown-table.js';
 import { median } from '../support/measure.js';
 import {
   fleetLoad,
@@ -23,9 +24,6 @@ import {
   SETTLE_ROUNDS,
 } from './settings.js';
 
-const table = (headers: readonly string[], rows: readonly (readonly string[])[]) =>
-  [headers, headers.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
-const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const num = (value: number, digits = 2) =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const dollars = (value: number) => `$${num(value)}`;

@@ -142,6 +142,8 @@ export async function runScale(input: ScaleRunInput): Promise<ScaleRun> {
       registry,
       probe: input.probe,
       refreshAfterMs: REFRESH_AFTER_MS,
+      // As the prober service passes it: refreshes spread over the rounds.
+      intervalMs: PROBE_INTERVAL_MS,
       holder: 'bench-registry-scale',
       leaseTtlMs: LEASE_TTL_MS,
       clock,
