@@ -290,8 +290,8 @@ async function smallScenarios(
       `median ${ms(median(realRounds.map((r) => r.wallMs)))}, p90 ${ms(p90(realRounds.map((r) => r.wallMs)))}`,
     ],
     [
-      '3 real brokers: summary.durationMs (no writes)',
-      `median ${ms(median(realRounds.map((r) => r.summary.durationMs)))}`,
+      '3 real brokers: list + probes (phases.probesMs)',
+      `median ${ms(median(realRounds.map((r) => r.summary.phases.probesMs)))}`,
     ],
     [
       '3 real brokers: publish-confirm latency',
@@ -319,7 +319,7 @@ async function smallScenarios(
     [
       '100 simulated: round (wall, incl. writes)',
       `median ${ms(concurrent)}; per round ${simRounds.map((r) => ms(r.wallMs)).join(', ')} ` +
-        `(list + probes: ${simRounds.map((r) => ms(r.summary.durationMs)).join(', ')})`,
+        `(list + probes: ${simRounds.map((r) => ms(r.summary.phases.probesMs)).join(', ')})`,
     ],
     [
       '100 simulated: writes per round',
