@@ -53,6 +53,19 @@ export function roundBudgetMs(probe: Omit<ProbeOptions, 'credentials'>, jitterMs
 }
 
 /**
+ * The time the next round may take: the configured budget, or more when the
+ * previous round came close to it. A round's worst case is one probe's only
+ * while fewer brokers hang than the probes in flight allow, and its paced
+ * writes grow with the fleet; a large fleet's last round tells more than the
+ * sum of the probe deadlines.
+ *
+ * @example nextRoundBudgetMs(16_000, { durationMs: 14_000, ... }) // 19 000
+ */
+export function nextRoundBudgetMs(configuredMs: number, previous?: RoundSummary): number {
+  return Math.max(configuredMs, (previous?.durationMs ?? 0) + ROUND_SAFETY_MARGIN_MS);
+}
+
+/**
  * One scheduled prober run: takes the lease and runs up to `rounds` probe
  * rounds `intervalMs` apart (each renewing the lease), stops before a round
  * that might not finish in the time left, and releases the lease at the end,
@@ -67,9 +80,6 @@ export async function runProberInvocation(
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const rounds = options.rounds ?? DEFAULT_INVOCATION_ROUNDS;
   const intervalMs = options.intervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
-  // Renewed at each round's start: it must outlast the wait for the next round and
-  // a round that overruns it, yet expire soon after a killed invocation.
-  const leaseTtlMs = intervalMs + options.roundBudgetMs;
   const summaries: RoundSummary[] = [];
   let mayHoldLease = false;
   let previousStartMs: number | undefined;
@@ -79,8 +89,9 @@ export async function runProberInvocation(
         previousStartMs === undefined
           ? 0
           : Math.max(0, intervalMs - (clock().getTime() - previousStartMs));
+      const budgetMs = nextRoundBudgetMs(options.roundBudgetMs, summaries.at(-1));
       // Checked before the wait: sleeping towards a round that cannot run only delays the release.
-      if (options.remainingTimeMs() - waitMs < options.roundBudgetMs)
+      if (options.remainingTimeMs() - waitMs < budgetMs)
         return { rounds: summaries, leaseHeldElsewhere: false, stoppedEarly: true };
       if (waitMs > 0) await sleep(waitMs);
       previousStartMs = clock().getTime();
@@ -89,7 +100,9 @@ export async function runProberInvocation(
       const summary = await runLeasedRound({
         ...options,
         intervalMs,
-        leaseTtlMs,
+        // Renewed at each round's start: it must outlast the wait for the next round and
+        // a round that overruns it, yet expire soon after a killed invocation.
+        leaseTtlMs: intervalMs + budgetMs,
         ...(previous && { previous }),
       });
       if (!summary) {

@@ -130,6 +130,30 @@ describe('runProberInvocation', () => {
     },
   );
 
+  it('gives a round as long as the last one took, and a margin, when that is more than the budget', async () => {
+    // A large fleet: more hung brokers than probes in flight, paced writes. Each round takes 21 s.
+    const { options, acquisitions, time } = setup({ timeLeftMs: 60_000 });
+    const slowRounds: ProberInvocationOptions = {
+      ...options,
+      probe: async () => {
+        time.nowMs += 21_000;
+        return { result: 'ok', latencyMs: 3 };
+      },
+    };
+
+    const result = await runProberInvocation(slowRounds);
+
+    // The third round would end at 63 s, past the 60 s the function has; the fixed
+    // 16 s budget would have started it with 18 s left.
+    expect(result.rounds).toHaveLength(2);
+    expect(result.stoppedEarly).toBe(true);
+    expect(time.nowMs - T0).toBeLessThanOrEqual(60_000);
+    expect(acquisitions.map((a) => a.ttlMs)).toEqual([
+      INTERVAL_MS + BUDGET_MS,
+      INTERVAL_MS + 21_000 + 5_000,
+    ]);
+  });
+
   it('returns at once, without probing or releasing, when another prober holds the lease', async () => {
     const { options, registry, sleeps } = setup();
     await registry.acquireLease('invocation-0', new Date(T0), 60_000);
