@@ -55,6 +55,25 @@ export interface RoundInput {
   readonly intervalMs?: number;
 }
 
+/** What a round's plan of one broker needs besides the broker and its outcome. */
+export type RoundContext = Omit<RoundInput, 'nodes' | 'outcomes'>;
+
+/** Lower goes first: a state transition, another record change (or an outlier report to answer), a refresh. */
+export type WriteUrgency = 0 | 1 | 2;
+
+/** What one broker's outcome asks of its round, before the round chooses its early refreshes. */
+export interface NodePlan {
+  /** The write this broker would get; issued when `urgency` is set or it is chosen as an early refresh. */
+  readonly write: HealthWrite;
+  readonly transition?: Transition;
+  /** Absent when this broker needs no write this round. */
+  readonly urgency?: WriteUrgency;
+  /** Needs no write this round but is due next round (only with `intervalMs`): an early-refresh candidate. */
+  readonly dueNextRound: boolean;
+  /** Its last probe, in epoch ms (NaN when never probed); early refreshes go oldest first. */
+  readonly lastProbeMs: number;
+}
+
 /**
  * Turns a round of probe outcomes into the registry writes it needs: a broker
  * is written when its health record changes, and otherwise only when its last
@@ -69,62 +88,107 @@ export interface RoundInput {
  * second round. These writes only come early, so no broker's last probe gets
  * older than without them.
  *
+ * Built from {@link planNode}, {@link suspectsProberNetwork} and
+ * {@link earlyRefreshes}, which a caller planning brokers as their outcomes
+ * arrive uses too.
+ *
  * @example const { writes } = planRound({ nodes, outcomes, policy, now, probeSeq: now.getTime(), refreshAfterMs: 30_000 });
  */
 export function planRound(input: RoundInput): RoundPlan {
   const probed = input.nodes.filter((node) => input.outcomes.has(node.id));
-  const suspectProberNetwork =
-    probed.length >= 2 &&
-    probed.every((node) => {
-      const outcome = input.outcomes.get(node.id);
-      return outcome?.result === 'failed' && outcome.stage === 'tcp';
-    });
+  const outcomeOf = (node: BrokerNode) => input.outcomes.get(node.id) as ProbeOutcome;
+  const suspectProberNetwork = suspectsProberNetwork(probed.map(outcomeOf));
   if (suspectProberNetwork) return { writes: [], transitions: [], suspectProberNetwork };
 
-  const planned: { readonly write: HealthWrite; readonly urgency: Urgency }[] = [];
-  const early: { readonly write: HealthWrite; readonly lastProbeMs: number }[] = [];
-  const transitions: Transition[] = [];
-  const nowMs = input.now.getTime();
-  for (const node of probed) {
-    const outcome = input.outcomes.get(node.id) as ProbeOutcome;
-    const current = healthRecordOf(node);
-    const step = nextHealth(current, outcome, input.policy, input.now);
-    if (step.transition) transitions.push({ id: node.id, ...step.transition });
-    const write: HealthWrite = {
-      id: node.id,
-      expectedVersion: node.version,
-      probeSeq: input.probeSeq,
-      record: step.record,
-      probedAt: input.now.toISOString(),
-      ...('latencyMs' in outcome && { latencyMs: Math.round(outcome.latencyMs * 100) / 100 }),
-    };
-    const lastProbeMs = Date.parse(node.lastProbeAt ?? '');
-    const ageMs = Number.isNaN(lastProbeMs) ? Number.POSITIVE_INFINITY : nowMs - lastProbeMs;
-    const urgency = urgencyOf(step, current, node, ageMs >= input.refreshAfterMs);
-    if (urgency !== undefined) planned.push({ write, urgency });
-    else if (input.intervalMs && ageMs + input.intervalMs >= input.refreshAfterMs)
-      early.push({ write, lastProbeMs });
-  }
-  const writes = planned.sort((a, b) => a.urgency - b.urgency).map(({ write }) => write);
-  if (input.intervalMs) {
-    const cycleRounds = Math.max(1, Math.ceil(input.refreshAfterMs / input.intervalMs));
-    // Rounded down, so spreading never writes more than lockstep does on average.
-    const share = Math.floor(probed.length / cycleRounds);
-    early.sort((a, b) => a.lastProbeMs - b.lastProbeMs);
-    for (const { write } of early.slice(0, Math.max(0, share - writes.length))) writes.push(write);
-  }
+  const plans = probed.map((node) => planNode(node, outcomeOf(node), input));
+  const writes = plans
+    .filter((plan) => plan.urgency !== undefined)
+    .sort((a, b) => (a.urgency ?? 0) - (b.urgency ?? 0))
+    .map(({ write }) => write);
+  writes.push(...earlyRefreshes(plans, { probed: probed.length, planned: writes.length }, input));
+  const transitions = plans.flatMap(({ transition }) => (transition ? [transition] : []));
   return { writes, transitions, suspectProberNetwork };
 }
 
-/** Lower goes first; undefined needs no write this round. */
-type Urgency = 0 | 1 | 2;
+/**
+ * A failure at TCP: the kind that, when every probed broker (two or more) has
+ * it, points at the prober's own network, so the round writes nothing. One
+ * outcome of any other kind rules that out for the whole round.
+ */
+export function isTcpFailure(outcome: ProbeOutcome): boolean {
+  return outcome.result === 'failed' && outcome.stage === 'tcp';
+}
+
+/** Whether a round with these outcomes suspects the prober's network (see {@link isTcpFailure}). */
+export function suspectsProberNetwork(outcomes: readonly ProbeOutcome[]): boolean {
+  return outcomes.length >= 2 && outcomes.every(isTcpFailure);
+}
+
+/**
+ * Plans one broker from its outcome alone: its next record, its transition, and
+ * whether (and how urgently) it needs a write this round. Only the round's
+ * suspicion of the prober's network and its early refreshes depend on the
+ * other brokers.
+ *
+ * @example const { write, urgency } = planNode(node, outcome, { policy, now, probeSeq, refreshAfterMs: 30_000 });
+ */
+export function planNode(node: BrokerNode, outcome: ProbeOutcome, context: RoundContext): NodePlan {
+  const current = healthRecordOf(node);
+  const step = nextHealth(current, outcome, context.policy, context.now);
+  const write: HealthWrite = {
+    id: node.id,
+    expectedVersion: node.version,
+    probeSeq: context.probeSeq,
+    record: step.record,
+    probedAt: context.now.toISOString(),
+    ...('latencyMs' in outcome && { latencyMs: Math.round(outcome.latencyMs * 100) / 100 }),
+  };
+  const lastProbeMs = Date.parse(node.lastProbeAt ?? '');
+  const ageMs = Number.isNaN(lastProbeMs)
+    ? Number.POSITIVE_INFINITY
+    : context.now.getTime() - lastProbeMs;
+  const urgency = urgencyOf(step, current, node, ageMs >= context.refreshAfterMs);
+  const dueNextRound =
+    urgency === undefined &&
+    Boolean(context.intervalMs) &&
+    ageMs + (context.intervalMs ?? 0) >= context.refreshAfterMs;
+  return {
+    write,
+    ...(step.transition && { transition: { id: node.id, ...step.transition } }),
+    ...(urgency !== undefined && { urgency }),
+    dueNextRound,
+    lastProbeMs,
+  };
+}
+
+/**
+ * The early refreshes a round adds once every broker is planned: with
+ * `intervalMs`, its share of the fleet (`probed` divided by the rounds in a
+ * refresh cycle, rounded down) less the writes it already `planned`, taken
+ * oldest first from the plans due next round. Empty without `intervalMs`.
+ */
+export function earlyRefreshes(
+  plans: readonly NodePlan[],
+  counts: { readonly probed: number; readonly planned: number },
+  context: RoundContext,
+): HealthWrite[] {
+  if (!context.intervalMs) return [];
+  const cycleRounds = Math.max(1, Math.ceil(context.refreshAfterMs / context.intervalMs));
+  // Rounded down, so spreading never writes more than lockstep does on average.
+  const share = Math.floor(counts.probed / cycleRounds);
+  return plans
+    .filter((plan) => plan.dueNextRound)
+    .sort((a, b) => a.lastProbeMs - b.lastProbeMs)
+    .slice(0, Math.max(0, share - counts.planned))
+    .map(({ write }) => write);
+}
 
 function urgencyOf(
   step: HealthStep,
   current: HealthRecord,
   node: BrokerNode,
   refreshDue: boolean,
-): Urgency | undefined {
+): WriteUrgency | undefined {
   if (step.transition) return 0;
   // A publisher's outlier report holds until a probe supersedes it: answer it this round.
   if (!sameRecord(step.record, current) || hasOutlierReport(node)) return 1;

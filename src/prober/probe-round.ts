@@ -2,11 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isEligible } from '../core/eligibility.js';
 import { DEFAULT_HEALTH_POLICY, type HealthPolicy } from '../core/health-transition.js';
 import type { ProbeOutcome } from '../core/probe-outcome.js';
-import { planRound, type Transition } from '../core/probe-round-plan.js';
+import type { Transition } from '../core/probe-round-plan.js';
 import type { FleetSnapshots } from '../registry/fleet-snapshots.js';
 import type { HealthRegistry } from '../registry/health-registry.js';
 import { createLimiter } from '../timing/create-limiter.js';
 import type { ProbeTarget } from './probe-broker.js';
+import { createRoundWriter } from './round-writer.js';
 
 /**
  * Probes in flight at once. Each holds a socket or two (the TCP check, then the
@@ -61,6 +62,10 @@ export interface RoundSummary {
 /** Where a round's time went, in ms: the fleet read and probes, the paced health writes, the snapshot. */
 export interface RoundPhases {
   readonly probesMs: number;
+  /**
+   * From the end of the probes to the last health write. Writes start as soon as each
+   * broker's probe ends, overlapping slower probes, so this is only what is left of them.
+   */
   readonly writesMs: number;
   readonly snapshotMs: number;
 }
@@ -83,8 +88,10 @@ export type RoundSnapshot =
  * concurrently (with jitter, at most `probeConcurrency` at once), writes what
  * changed, conditionally, most urgent first and paced to
  * `healthWritesPerSecond`, then publishes the fleet snapshot publishers route
- * on (when the registry keeps one). A round over many brokers takes about one
- * probe's worst case, not their sum, plus its writes at the paced rate.
+ * on (when the registry keeps one). A broker's write is issued as soon as its
+ * probe ends (once one outcome rules out suspecting the prober's network), so
+ * the writes overlap slower probes: a round over many brokers takes about one
+ * probe's worst case, not their sum, plus whatever of its paced writes is left.
  *
  * @example const summary = await runProbeRound({ registry, probe: (t) => probeBroker(t, options), refreshAfterMs: 30_000 });
  */
@@ -97,6 +104,18 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
   const { nodes } = await options.registry.listNodes();
   const targets = nodes.filter((node) => node.admin.state !== 'retired');
 
+  const writer = createRoundWriter({
+    registry: options.registry,
+    probed: targets.length,
+    context: {
+      policy,
+      probeSeq,
+      refreshAfterMs: options.refreshAfterMs,
+      ...(options.intervalMs !== undefined && { intervalMs: options.intervalMs }),
+    },
+    clock,
+    healthWritesPerSecond: options.healthWritesPerSecond ?? DEFAULT_HEALTH_WRITES_PER_SECOND,
+  });
   const probeSlot = createLimiter({
     concurrency: options.probeConcurrency ?? DEFAULT_PROBE_CONCURRENCY,
   });
@@ -120,27 +139,13 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
           reason: `probe error: ${error instanceof Error ? error.message : String(error)}`,
         }),
       );
+      // Its write is issued now, while slower probes still run.
+      writer.accept(node, outcome);
       return [node.id, outcome] as const;
     }),
   );
-  const outcomes = new Map(results);
-  const now = clock();
-  const plan = planRound({
-    nodes: targets,
-    outcomes,
-    policy,
-    now,
-    probeSeq,
-    refreshAfterMs: options.refreshAfterMs,
-    ...(options.intervalMs !== undefined && { intervalMs: options.intervalMs }),
-  });
-  // The plan lists transitions first, so a failing broker's state lands before the refreshes.
-  const paced = createLimiter({
-    perSecond: options.healthWritesPerSecond ?? DEFAULT_HEALTH_WRITES_PER_SECOND,
-  });
-  const written = await Promise.all(
-    plan.writes.map((write) => paced(() => options.registry.recordHealth(write))),
-  );
+  const probedAt = clock();
+  const writes = await writer.finish();
   const writtenAt = clock();
   // After the health writes, every round, changed or not: readers judge staleness by each
   // broker's last probe, which the snapshot must carry forward as the items do.
@@ -148,25 +153,24 @@ export async function runProbeRound(options: ProbeRoundOptions): Promise<RoundSu
     options.registry.snapshots && (await publishSnapshot(options.registry.snapshots, writtenAt));
   const finishedAt = clock();
 
-  const planned = new Map(plan.writes.map((write) => [write.id, write.record.health]));
   const eligible = targets.filter((node) =>
-    isEligible({ admin: node.admin, health: planned.get(node.id) ?? node.health }),
+    isEligible({ admin: node.admin, health: writes.planned.get(node.id) ?? node.health }),
   );
   return {
     startedAt: startedAt.toISOString(),
     durationMs: finishedAt.getTime() - startedAt.getTime(),
     phases: {
-      probesMs: now.getTime() - startedAt.getTime(),
-      writesMs: writtenAt.getTime() - now.getTime(),
+      probesMs: probedAt.getTime() - startedAt.getTime(),
+      writesMs: writtenAt.getTime() - probedAt.getTime(),
       snapshotMs: finishedAt.getTime() - writtenAt.getTime(),
     },
     probed: targets.length,
-    writes: written.filter((result) => result === 'written').length,
-    conflicts: written.filter((result) => result === 'conflict').length,
-    transitions: plan.transitions,
-    suspectProberNetwork: plan.suspectProberNetwork,
+    writes: writes.written,
+    conflicts: writes.conflicts,
+    transitions: writes.transitions,
+    suspectProberNetwork: writes.suspectProberNetwork,
     eligible: eligible.length,
-    outcomes: Object.fromEntries(outcomes),
+    outcomes: Object.fromEntries(results),
     ...(snapshot && { snapshot }),
   };
 }

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { BrokerNode } from '../../src/core/broker-node.js';
 import { DEFAULT_HEALTH_POLICY } from '../../src/core/health-transition.js';
 import type { ProbeOutcome } from '../../src/core/probe-outcome.js';
-import { planRound } from '../../src/core/probe-round-plan.js';
+import {
+  earlyRefreshes,
+  planNode,
+  planRound,
+  suspectsProberNetwork,
+} from '../../src/core/probe-round-plan.js';
 import { brokerNode } from '../support/broker-node.js';
 
 const now = new Date('2026-11-26T12:00:30.000Z');
@@ -181,5 +186,147 @@ describe('planRound', () => {
       expect(spread.oldestProbeMs).toBe(2 * intervalMs);
       expect(spread.writesPerRound.slice(2)).toEqual(Array(10).fill(500));
     });
+  });
+});
+
+describe('planNode', () => {
+  const context = { policy: DEFAULT_HEALTH_POLICY, now, probeSeq: 200, refreshAfterMs: 22_500 };
+  const soft: ProbeOutcome = {
+    result: 'failed',
+    stage: 'amqp',
+    severity: 'soft',
+    reason: 'no AMQP handshake or channel in time',
+  };
+
+  it.each<[string, BrokerNode, ProbeOutcome, number | undefined, boolean]>([
+    ['a transition', node('b1'), refused, 0, false],
+    ['a record change', node('b1', { consecutiveSuccesses: 1 }), ok, 1, false],
+    [
+      'an outlier report',
+      node('b1', { outlierReportedAt: '2026-11-26T12:00:25.000Z' }),
+      ok,
+      1,
+      false,
+    ],
+    ['a refresh due', node('b1', { lastProbeAt: '2026-11-26T12:00:00.000Z' }), ok, 2, false],
+    [
+      'no write, not due next round',
+      node('b1', { lastProbeAt: '2026-11-26T12:00:25.000Z' }),
+      ok,
+      undefined,
+      false,
+    ],
+    [
+      'no write, due next round',
+      node('b1', { lastProbeAt: '2026-11-26T12:00:10.000Z' }),
+      ok,
+      undefined,
+      true,
+    ],
+    ['a soft failure of a healthy broker', node('b1', { consecutiveFailures: 0 }), soft, 0, false],
+  ])(
+    'plans %s with the urgency and early-refresh candidacy it calls for',
+    (_, broker, outcome, urgency, dueNextRound) => {
+      const plan = planNode(broker, outcome, { ...context, intervalMs: 15_000 });
+      expect(plan.urgency).toBe(urgency);
+      expect(plan.dueNextRound).toBe(dueNextRound);
+      expect(plan.write).toMatchObject({ id: 'b1', expectedVersion: 7, probeSeq: 200 });
+    },
+  );
+
+  it('finds nothing due next round without intervalMs', () => {
+    const broker = node('b1', { lastProbeAt: '2026-11-26T12:00:10.000Z' });
+    expect(planNode(broker, ok, context).dueNextRound).toBe(false);
+  });
+
+  it('reports a transition with its broker id', () => {
+    expect(planNode(node('b2'), refused, context).transition).toEqual({
+      id: 'b2',
+      from: 'healthy',
+      to: 'unhealthy',
+    });
+  });
+});
+
+describe('suspectsProberNetwork', () => {
+  const soft: ProbeOutcome = { ...refused, severity: 'soft', reason: 'connect timeout' };
+  it.each<[string, ProbeOutcome[], boolean]>([
+    ['two TCP failures', [refused, soft], true],
+    ['one TCP failure', [refused], false],
+    ['no outcome', [], false],
+    ['TCP failures and one success', [refused, refused, ok], false],
+    ['a failure past TCP', [refused, { ...refused, stage: 'amqp' }], false],
+  ])('%s: %s', (_, outcomes, suspect) => {
+    expect(suspectsProberNetwork(outcomes)).toBe(suspect);
+  });
+});
+
+describe('planRound, built from planNode and earlyRefreshes', () => {
+  const context = {
+    policy: DEFAULT_HEALTH_POLICY,
+    now,
+    probeSeq: 200,
+    refreshAfterMs: 22_500,
+    intervalMs: 15_000,
+  };
+  // Written 10 s ago: needs no write now, due next round.
+  const dueNext = (id: string, lastProbeAt: string) => node(id, { lastProbeAt });
+  const rounds: [string, BrokerNode[], ProbeOutcome[]][] = [
+    ['a steady fleet', [node('b1'), node('b2'), node('b3')], [ok, ok, ok]],
+    [
+      'early refreshes, oldest first, up to the share',
+      [
+        dueNext('b1', '2026-11-26T12:00:12.000Z'),
+        dueNext('b2', '2026-11-26T12:00:09.000Z'),
+        dueNext('b3', '2026-11-26T12:00:11.000Z'),
+        dueNext('b4', '2026-11-26T12:00:10.000Z'),
+        node('b5'),
+      ],
+      [ok, ok, ok, ok, refused],
+    ],
+    ['a suspect round', [node('b1'), node('b2')], [refused, refused]],
+    [
+      'every kind of write',
+      [
+        node('b1', { lastProbeAt: '2026-11-26T11:59:00.000Z' }),
+        node('b2', { consecutiveSuccesses: 1 }),
+        node('b3'),
+        dueNext('b4', '2026-11-26T12:00:10.000Z'),
+      ],
+      [ok, ok, refused, ok],
+    ],
+  ];
+
+  it.each(rounds)('plans %s as its brokers planned one by one do', (_, nodes, results) => {
+    const outcomes = nodes.map((n, i) => [n.id, results[i] as ProbeOutcome] as const);
+    const round = planRound({ nodes, outcomes: new Map(outcomes), ...context });
+
+    const plans = outcomes.map(([id, outcome]) =>
+      planNode(nodes.find((n) => n.id === id) as BrokerNode, outcome, context),
+    );
+    const urgent = plans.filter((plan) => plan.urgency !== undefined).map((plan) => plan.write);
+    const counts = { probed: nodes.length, planned: urgent.length };
+    const oneByOne = suspectsProberNetwork(results)
+      ? []
+      : [...urgent, ...earlyRefreshes(plans, counts, context)];
+
+    expect(new Set(round.writes)).toEqual(new Set(oneByOne));
+    expect(round.suspectProberNetwork).toBe(suspectsProberNetwork(results));
+  });
+
+  it('adds as early refreshes the share less the writes already planned, oldest first', () => {
+    const nodes = [
+      dueNext('b1', '2026-11-26T12:00:12.000Z'),
+      dueNext('b2', '2026-11-26T12:00:09.000Z'),
+      dueNext('b3', '2026-11-26T12:00:11.000Z'),
+      dueNext('b4', '2026-11-26T12:00:10.000Z'),
+      dueNext('b5', '2026-11-26T12:00:10.500Z'),
+      node('b6'),
+    ];
+    const plans = nodes.map((n) => planNode(n, n.id === 'b6' ? refused : ok, context));
+    // 6 brokers over a 2-round cycle: a share of 3, 1 of it the transition.
+    const early = earlyRefreshes(plans, { probed: 6, planned: 1 }, context);
+    expect(early.map((write) => write.id)).toEqual(['b2', 'b4']);
+    expect(earlyRefreshes(plans, { probed: 6, planned: 3 }, context)).toEqual([]);
   });
 });

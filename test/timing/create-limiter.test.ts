@@ -121,6 +121,53 @@ describe('createLimiter', () => {
     expect(startedAt.slice(1).map((at, i) => at - (startedAt[i] ?? at))).toEqual([10, 10, 10]);
   });
 
+  it('starts waiting tasks lowest priority first, and in the order given within a priority', async () => {
+    const limit = createLimiter({ concurrency: 1 });
+    const gated = gatedTasks(6, () => 0);
+    const priorities = [0, 2, 2, 0, 1, 2];
+
+    const results = Promise.all(gated.tasks.map((task, i) => limit(task, priorities[i])));
+    while (gated.started.length < 6 || gated.releases.length > 0) {
+      await settle();
+      gated.releases.shift()?.();
+    }
+
+    expect(await results).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(gated.started.map((s) => s.index)).toEqual([0, 3, 4, 1, 2, 5]);
+  });
+
+  it('starts a more urgent task handed over while others wait for their paced turn ahead of them', async () => {
+    let nowMs = 0;
+    const sleeps: (() => void)[] = [];
+    const limit = createLimiter({
+      perSecond: 100,
+      now: () => nowMs,
+      sleep: (ms) =>
+        new Promise<void>((resolve) =>
+          sleeps.push(() => {
+            nowMs += ms;
+            resolve();
+          }),
+        ),
+    });
+    const started: string[] = [];
+    const task = (name: string) => async () => {
+      started.push(`${name}@${nowMs}`);
+    };
+
+    const refreshes = ['r1', 'r2', 'r3'].map((name) => limit(task(name), 2));
+    await settle();
+    expect(started).toEqual(['r1@0']);
+    const transition = limit(task('t1'), 0);
+    while (started.length < 4) {
+      sleeps.shift()?.();
+      await settle();
+    }
+    await Promise.all([...refreshes, transition]);
+
+    expect(started).toEqual(['r1@0', 't1@10', 'r2@20', 'r3@30']);
+  });
+
   it.each([{ concurrency: 0 }, { perSecond: 0 }, { perSecond: -5 }, { concurrency: Number.NaN }])(
     'refuses a limit that would never start a task: %o',
     (limits) => {
