@@ -9,6 +9,9 @@ import {
   suspectsProberNetwork,
 } from '../../src/core/probe-round-plan.js';
 import { brokerNode } from '../support/broker-node.js';
+import { PROBE_OUTCOMES } from '../support/probe-outcomes.js';
+
+const { refused } = PROBE_OUTCOMES;
 
 const now = new Date('2026-11-26T12:00:30.000Z');
 /** A broker healthy since long ago, last probed 10 s before `now`. */
@@ -23,12 +26,6 @@ const node = (id: string, overrides: Partial<BrokerNode> = {}): BrokerNode =>
     ...overrides,
   });
 const ok: ProbeOutcome = { result: 'ok', latencyMs: 1.234 };
-const refused: ProbeOutcome = {
-  result: 'failed',
-  stage: 'tcp',
-  severity: 'hard',
-  reason: 'connection refused',
-};
 
 const plan = (nodes: BrokerNode[], outcomes: [string, ProbeOutcome][], refreshAfterMs = 30_000) =>
   planRound({

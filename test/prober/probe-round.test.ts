@@ -6,14 +6,10 @@ import type { ProbeTarget } from '../../src/prober/probe-broker.js';
 import { runProbeRound } from '../../src/prober/probe-round.js';
 import type { HealthRegistry, HealthWrite } from '../../src/registry/health-registry.js';
 import { brokerNode } from '../support/broker-node.js';
+import { PROBE_OUTCOMES } from '../support/probe-outcomes.js';
 
-const ok: ProbeOutcome = { result: 'ok', latencyMs: 2 };
-const refused: ProbeOutcome = {
-  result: 'failed',
-  stage: 'tcp',
-  severity: 'hard',
-  reason: 'connection refused',
-};
+const { ok, refused } = PROBE_OUTCOMES;
+
 /** Healthy and steady, last probed long ago: due for a refresh. */
 const steady = (id: string) =>
   brokerNode(id, {

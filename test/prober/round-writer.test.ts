@@ -6,6 +6,9 @@ import { planRound } from '../../src/core/probe-round-plan.js';
 import { createRoundWriter } from '../../src/prober/round-writer.js';
 import type { HealthRegistry, HealthWrite } from '../../src/registry/health-registry.js';
 import { brokerNode } from '../support/broker-node.js';
+import { PROBE_OUTCOMES } from '../support/probe-outcomes.js';
+
+const { ok, refused, hung } = PROBE_OUTCOMES;
 
 const now = new Date('2026-11-26T12:00:30.000Z');
 const context = {
@@ -14,14 +17,6 @@ const context = {
   refreshAfterMs: 22_500,
   intervalMs: 15_000,
 };
-const ok: ProbeOutcome = { result: 'ok', latencyMs: 1.5 };
-const refused: ProbeOutcome = {
-  result: 'failed',
-  stage: 'tcp',
-  severity: 'hard',
-  reason: 'refused',
-};
-const hung: ProbeOutcome = { result: 'failed', stage: 'amqp', severity: 'soft', reason: 'hung' };
 const healthy = (id: string, lastProbeAt: string, overrides: Partial<BrokerNode> = {}) =>
   brokerNode(id, {
     health: { state: 'healthy', since: '2026-11-26T11:00:00.000Z' },
