@@ -58,8 +58,15 @@ export interface RoundInput {
 /** What a round's plan of one broker needs besides the broker and its outcome. */
 export type RoundContext = Omit<RoundInput, 'nodes' | 'outcomes'>;
 
-/** Lower goes first: a state transition, another record change (or an outlier report to answer), a refresh. */
-export type WriteUrgency = 0 | 1 | 2;
+/** How urgent a broker's write is; lower goes first. */
+export const WRITE_URGENCY = {
+  transition: 0,
+  /** Another record change, or a publisher's outlier report to answer. */
+  change: 1,
+  /** Only the last probe is new: a refresh, due or early. */
+  refresh: 2,
+} as const;
+export type WriteUrgency = (typeof WRITE_URGENCY)[keyof typeof WRITE_URGENCY];
 
 /** What one broker's outcome asks of its round, before the round chooses its early refreshes. */
 export interface NodePlan {
@@ -189,10 +196,10 @@ function urgencyOf(
   node: BrokerNode,
   refreshDue: boolean,
 ): WriteUrgency | undefined {
-  if (step.transition) return 0;
+  if (step.transition) return WRITE_URGENCY.transition;
   // A publisher's outlier report holds until a probe supersedes it: answer it this round.
-  if (!sameRecord(step.record, current) || hasOutlierReport(node)) return 1;
-  return refreshDue ? 2 : undefined;
+  if (!sameRecord(step.record, current) || hasOutlierReport(node)) return WRITE_URGENCY.change;
+  return refreshDue ? WRITE_URGENCY.refresh : undefined;
 }
 
 export function healthRecordOf(node: BrokerNode): HealthRecord {

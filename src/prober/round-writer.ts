@@ -9,6 +9,7 @@ import {
   type RoundContext,
   suspectsProberNetwork,
   type Transition,
+  WRITE_URGENCY,
   type WriteUrgency,
 } from '../core/probe-round-plan.js';
 import type { HealthRegistry } from '../registry/health-registry.js';
@@ -43,7 +44,6 @@ export interface RoundWriter {
 
 /** Neither issued nor counted: a write whose turn came after another write of the round had failed. */
 type WriteResult = 'written' | 'conflict' | 'skipped';
-const EARLY_REFRESH: WriteUrgency = 2;
 
 /**
  * Plans each broker's health write as its probe ends and hands it to a writer
@@ -99,7 +99,7 @@ export function createRoundWriter(options: RoundWriterOptions): RoundWriter {
       const urgent = plans.filter((nodePlan) => nodePlan.urgency !== undefined);
       const counts = { probed: options.probed, planned: urgent.length };
       const early = earlyRefreshes(plans, counts, { ...options.context, now: options.clock() });
-      for (const write of early) issue(write, EARLY_REFRESH);
+      for (const write of early) issue(write, WRITE_URGENCY.refresh);
       const written = await Promise.all(results);
       const planned = [...urgent.map(({ write }) => write), ...early];
       return {
