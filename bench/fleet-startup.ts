@@ -14,17 +14,13 @@ import { type BrokerSpec, nodeNameFor, writeBrokerFiles } from '../src/fleet/bro
 import { startFleet } from '../src/fleet/fleet.js';
 import { findFreePorts } from '../src/fleet/free-ports.js';
 import { locateRabbitMq } from '../src/fleet/rabbitmq-install.js';
+import { median } from './support/measure.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values } = parseArgs({ options: { runs: { type: 'string' }, nodes: { type: 'string' } } });
 const runs = Number(values.runs ?? 3);
 const nodes = Number(values.nodes ?? 3);
 
-const median = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
 async function bareBroker(): Promise<{ bootMs: number; stopMs: number }> {

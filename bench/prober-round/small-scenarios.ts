@@ -20,6 +20,8 @@ import { type RoundSummary, runProbeRound } from '../../src/prober/probe-round.j
 import type { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-registry.js';
 import type { openBenchFleet } from '../support/bench-fleet.js';
 import type { Cleanups } from '../support/cleanups.js';
+import { median } from '../support/measure.js';
+import { percentile } from '../support/samples.js';
 
 /** The local fleet's prober interval. */
 export const INTERVAL_MS = 2_000;
@@ -29,13 +31,7 @@ const SIMULATED = { refused: 50, hanging: 50 } as const;
 const SIMULATED_ROUNDS = 4;
 const SEQUENTIAL_PER_KIND = 5;
 
-const median = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
-const p90 = (samples: number[]) =>
-  [...samples].sort((a, b) => a - b)[Math.ceil(0.9 * samples.length) - 1] ?? 0;
+const p90 = (samples: number[]) => percentile(samples, 0.9);
 const ms = (value: number) => `${value.toFixed(value < 100 ? 1 : 0)} ms`;
 /** A probe as the local fleet's prober makes it. */
 export const probe = (target: ProbeTarget) =>
