@@ -12,7 +12,8 @@ const completed = (round: ScenarioRound): round is CompletedRound => round.summa
 /** Rounds from this one on are steady: a hung broker is unhealthy after `fall` (3) rounds. */
 export const FIRST_STEADY_ROUND = 4;
 
-const ms = (value: number) => `${value.toFixed(value < 100 ? 1 : 0)} ms`;
+/** A duration as the prober bench prints it: `93.4 ms`, `2388 ms`. */
+export const ms = (value: number) => `${value.toFixed(value < 100 ? 1 : 0)} ms`;
 const kindLabel = (outcome: ProbeOutcome) =>
   outcome.result === 'failed' ? `failed at ${outcome.stage}` : outcome.result;
 const reasonOf = (outcome: ProbeOutcome) => ('reason' in outcome ? outcome.reason : undefined);

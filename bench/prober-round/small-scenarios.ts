@@ -22,6 +22,7 @@ import type { openBenchFleet } from '../support/bench-fleet.js';
 import type { Cleanups } from '../support/cleanups.js';
 import { median } from '../support/measure.js';
 import { percentile } from '../support/samples.js';
+import { ms } from './fleet-report.js';
 
 /** The local fleet's prober interval. */
 export const INTERVAL_MS = 2_000;
@@ -32,7 +33,6 @@ const SIMULATED_ROUNDS = 4;
 const SEQUENTIAL_PER_KIND = 5;
 
 const p90 = (samples: number[]) => percentile(samples, 0.9);
-const ms = (value: number) => `${value.toFixed(value < 100 ? 1 : 0)} ms`;
 /** A probe as the local fleet's prober makes it. */
 export const probe = (target: ProbeTarget) =>
   probeBroker(target, { ...DEFAULT_PROBE_OPTIONS, credentials: LOCAL_CREDENTIALS });
