@@ -252,7 +252,7 @@ describe('the prober against real brokers', () => {
       expect(mostRunning).toBe(3);
       expect(hung.accepted()).toBeGreaterThanOrEqual(8);
       // 8 probes, 3 at a time: three waves of one AMQP timeout each.
-      expect(summary.phases.probesMs).toBeGreaterThanOrEqual(3 * 300);
+      expect(summary.phases.probesMs).toBeGreaterThanOrEqual(3 * 300 - 5); // Date has ms resolution
       expect(Object.values(summary.outcomes).every((o) => o.result === 'failed')).toBe(true);
     } finally {
       await hung.close();
