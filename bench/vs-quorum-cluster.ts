@@ -2,10 +2,10 @@
  * warren against the usual answer to broker failure, in one run: a real 3-node
  * RabbitMQ cluster with a durable quorum queue, and a warren fleet of 3
  * independent brokers. Steady throughput in interleaved rounds (cluster over
- * raw amqplib; warren in process and over HTTP, replicas 1 and 2, into a
- * classic queue as its default topology declares and into a one-member
- * quorum queue on each broker), then under load one fault at a time on each
- * system (kill -9, SIGSTOP, memory alarm; warren into its classic queue),
+ * raw amqplib; warren in process and over HTTP, replicas 1 and 2, into the
+ * one-member quorum queue on each broker its default topology declares and
+ * into a classic queue), then under load one fault at a time on each system
+ * (kill -9, SIGSTOP, memory alarm; warren into its default queue),
  * counting what was confirmed, lost and duplicated.
  *
  *   npx tsx bench/vs-quorum-cluster.ts [--rounds 5] [--messages 10000]
@@ -33,9 +33,9 @@ import { progress } from './vs-quorum-cluster/progress.js';
 import { type QuorumCluster, startQuorumCluster } from './vs-quorum-cluster/quorum-cluster.js';
 import { printComparisonReport } from './vs-quorum-cluster/report.js';
 import {
+  CLASSIC_QUEUE,
   CLUSTER_QUEUE,
   QUEUE,
-  QUORUM_QUEUE,
   values,
   WARREN_TOPOLOGY,
 } from './vs-quorum-cluster/settings.js';
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     cleanups.add(() => api.stop());
     const httpClient = createHttpPublishClient(api.apiUrl);
     cleanups.add(async () => httpClient.close());
-    for (const queue of [QUEUE, QUORUM_QUEUE]) await purgeAll(brokers, queue);
+    for (const queue of [QUEUE, CLASSIC_QUEUE]) await purgeAll(brokers, queue);
 
     const purger = await connect(cluster.nodes[0]?.url ?? '');
     purger.on('error', () => undefined);
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
       purge: async () => (await purgeChannel.purgeQueue(CLUSTER_QUEUE)).messageCount,
     };
     const warrenVariant = (http: boolean, replicas: number, queue: string): SteadyVariant => ({
-      name: `warren ${http ? 'HTTP' : 'publish()'}${queue === QUEUE ? '' : ' quorum'} r${replicas}`,
+      name: `warren ${http ? 'HTTP' : 'publish()'}${queue === QUEUE ? '' : ' classic'} r${replicas}`,
       send: senderOf(
         http
           ? httpAttempt(httpClient, replicas, queue)
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     });
     const variants = [
       clusterVariant,
-      ...[QUEUE, QUORUM_QUEUE].flatMap((queue) =>
+      ...[QUEUE, CLASSIC_QUEUE].flatMap((queue) =>
         [false, true].flatMap((http) => [1, 2].map((r) => warrenVariant(http, r, queue))),
       ),
     ];

@@ -6,6 +6,7 @@ import type { Audit } from './audit.js';
 import type { LoadFigures } from './load-run.js';
 import {
   ATTEMPT_TIMEOUT_MS,
+  CLASSIC_QUEUE,
   FAULT_AT_MS,
   FAULT_MS,
   GIVE_UP_MS,
@@ -14,7 +15,6 @@ import {
   LOAD_PUBLISHERS,
   MESSAGES,
   QUEUE,
-  QUORUM_QUEUE,
   ROUNDS,
   STEADY_BATCH,
   STEADY_IN_FLIGHT,
@@ -54,7 +54,7 @@ export function printComparisonReport(figures: ComparisonFigures): void {
     `\nsettings: steady: ${ROUNDS} interleaved rounds (order rotated each round) x ${MESSAGES} ` +
       `persistent ${PAYLOAD.length} B messages, batches of ${STEADY_BATCH}, ${STEADY_IN_FLIGHT} publishers; ` +
       `cluster publishers spread over the 3 nodes (publisher w on node w mod 3); ` +
-      `warren into its classic queue ${QUEUE} and, as "quorum", into ${QUORUM_QUEUE}, a one-member quorum queue on each broker. ` +
+      `warren into its default ${QUEUE}, a one-member quorum queue on each broker, and, as "classic", into the classic queue ${CLASSIC_QUEUE}. ` +
       `Under load: ${LOAD_PUBLISHERS} publishers x ${LOAD_BATCH}-message batches for ${seconds(LOAD_MS)} s, ` +
       `fault ${seconds(FAULT_AT_MS)} s in, SIGSTOP and alarm held ${seconds(FAULT_MS)} s; a batch is ` +
       `retried (cluster: next node, ${ATTEMPT_TIMEOUT_MS} ms per attempt; warren: a new request) ` +

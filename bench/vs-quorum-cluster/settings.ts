@@ -55,24 +55,25 @@ export const QUEUE = 'tasks';
 export const CLUSTER_QUEUE = 'tasks';
 
 /**
- * A one-member quorum queue on each of warren's brokers, beside the classic
- * `tasks` of its default topology: warren's steady variants run against both
- * in the same interleaved rounds, so the queue type's effect is measured in
- * one run (separate runs on this machine differ by more than the effect).
+ * A classic queue on each of warren's brokers, beside the quorum queue `tasks`
+ * of its default topology (a one-member quorum queue on each broker): warren's
+ * steady variants run against both in the same interleaved rounds, so the
+ * queue type's effect is measured in one run (separate runs on this machine
+ * differ by more than the effect).
  */
-export const QUORUM_QUEUE = 'tasks.quorum';
+export const CLASSIC_QUEUE = 'tasks.classic';
 
-/** warren's default topology and `QUORUM_QUEUE`. */
+/** warren's default topology and `CLASSIC_QUEUE`. */
 export const WARREN_TOPOLOGY: Topology = {
   ...defaultTopology,
   queues: [
     ...defaultTopology.queues,
     {
-      name: QUORUM_QUEUE,
+      name: CLASSIC_QUEUE,
       vhost: '/',
       durable: true,
       auto_delete: false,
-      arguments: { 'x-queue-type': 'quorum' },
+      arguments: { 'x-dead-letter-exchange': 'warren.dead-letter' },
     },
   ],
 };

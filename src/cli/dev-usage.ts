@@ -30,7 +30,9 @@ With --json each line is {"time": ISO 8601, "type", ...} and type is one of:
   broker-ready {"id", "elapsedMs", "restarted"} broker-exited {"id", "how", "uptimeMs"}
   broker-restart-scheduled {"id", "delayMs", "attempt"}
   broker-restart-failed {"id", "reason"}        broker-stopped {"id", "how"}
-  topology-applied {"id", "summary": {"exchanges", "queues", "bindings"}}
+  topology-applied {"id", "summary": {"exchanges", "queues", "bindings",
+                 "converted": [{"queue", "from", "to"}], "kept": [{"queue", "from",
+                 "to", "messages", "consumers"}]}} (queues held as another type)
   api-listening {"url"}                         stopping
   health-changed {"id", "from", "to", "reason"?} (initial, healthy, degraded,
                  blocked, unhealthy)

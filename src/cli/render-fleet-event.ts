@@ -6,6 +6,7 @@ import type { HealthFlapped } from './flap-summariser.js';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const line = (subject: string, text: string) => `${subject.padEnd(9)} ${text}`;
 const because = (reason: string | undefined) => (reason ? ` (${reason})` : '');
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /**
  * One human-readable line per fleet event, as `warren dev` prints them;
@@ -42,10 +43,21 @@ export function renderFleetEvent(event: FleetEvent, paint: Paint = noPaint): str
     case 'broker-restart-failed':
       return line(event.id, paint('red', `restart failed: ${event.reason}`));
     case 'topology-applied': {
-      const { exchanges, queues, bindings } = event.summary;
+      const { exchanges, queues, bindings, converted, kept } = event.summary;
+      const notes = [
+        ...converted.map((q) => `queue ${q.queue} converted from ${q.from} to ${q.to}`),
+        ...kept.map((q) =>
+          paint(
+            'yellow',
+            `queue ${q.queue} kept as ${q.from} (${count(q.messages, 'message')}, ${count(q.consumers, 'consumer')}): ${q.to} at a start once empty`,
+          ),
+        ),
+      ];
       return line(
         event.id,
-        `topology declared: ${exchanges} exchanges, ${queues} queues, ${bindings} bindings`,
+        [`topology declared: ${exchanges} exchanges, ${queues} queues, ${bindings} bindings`]
+          .concat(notes)
+          .join('; '),
       );
     }
     case 'nodes-registered':

@@ -45,9 +45,24 @@ describe('renderFleetEvent', () => {
       event: {
         type: 'topology-applied',
         id: 'b3',
-        summary: { exchanges: 2, queues: 3, bindings: 2 },
+        summary: { exchanges: 2, queues: 3, bindings: 2, converted: [], kept: [] },
       },
       expected: 'b3        topology declared: 2 exchanges, 3 queues, 2 bindings',
+    },
+    {
+      event: {
+        type: 'topology-applied',
+        id: 'b1',
+        summary: {
+          exchanges: 2,
+          queues: 3,
+          bindings: 2,
+          converted: [{ queue: 'events.all', from: 'classic', to: 'quorum' }],
+          kept: [{ queue: 'tasks', from: 'classic', to: 'quorum', messages: 12, consumers: 1 }],
+        },
+      },
+      expected:
+        'b1        topology declared: 2 exchanges, 3 queues, 2 bindings; queue events.all converted from classic to quorum; queue tasks kept as classic (12 messages, 1 consumer): quorum at a start once empty',
     },
     {
       event: { type: 'nodes-registered', ids: ['b1', 'b2', 'b3'] },

@@ -53,6 +53,8 @@ describe('applyTopology against a real broker', () => {
         exchanges: 2,
         queues: 3,
         bindings: 2,
+        converted: [],
+        kept: [],
       });
     });
   });
@@ -89,6 +91,76 @@ describe('applyTopology against a real broker', () => {
       const attempt = applyTopology(connection, conflicting);
       await expect(attempt).rejects.toBeInstanceOf(TopologyConflictError);
       await expect(attempt).rejects.toThrow(/queue "tasks"/);
+    });
+  });
+
+  describe('when a broker holds a queue as another type than the topology declares', () => {
+    const quorum = (name: string) =>
+      parseTopology({ queues: [{ name, arguments: { 'x-queue-type': 'quorum' } }] });
+    const classicQueue = async (args: Record<string, unknown> = {}) => {
+      const name = `migrating-${randomUUID().slice(0, 8)}`;
+      await withChannel(url, async (channel) => {
+        await channel.assertQueue(name, { durable: true, arguments: args });
+        channel.sendToQueue(name, Buffer.from('queued before the upgrade'), { persistent: true });
+        await channel.waitForConfirms();
+      });
+      return name;
+    };
+    const typeOf = (name: string) =>
+      withChannel(url, async (channel) => {
+        await channel.assertQueue(name, {
+          durable: true,
+          arguments: { 'x-queue-type': 'quorum' },
+        });
+        return 'quorum';
+      }).catch(() => 'not quorum');
+    const apply = (topology: ReturnType<typeof quorum>) =>
+      withChannel(url, (_, connection) => applyTopology(connection, topology));
+
+    it('keeps a classic queue that holds messages, with its messages, and converts it once it is empty', async () => {
+      const name = await classicQueue();
+
+      const first = await apply(quorum(name));
+
+      expect(first.kept).toEqual([
+        { queue: name, from: 'classic', to: 'quorum', messages: 1, consumers: 0 },
+      ]);
+      expect(first.converted).toEqual([]);
+      expect(await typeOf(name)).toBe('not quorum');
+      await withChannel(url, async (channel) => {
+        expect(await drain(channel, name)).toEqual(['queued before the upgrade']);
+      });
+
+      const second = await apply(quorum(name));
+
+      expect(second.converted).toEqual([{ queue: name, from: 'classic', to: 'quorum' }]);
+      expect(second.kept).toEqual([]);
+      expect(await typeOf(name)).toBe('quorum');
+      await withChannel(url, (channel) => channel.deleteQueue(name));
+    });
+
+    it('keeps an empty classic queue while a consumer is attached to it', async () => {
+      const name = await classicQueue();
+      await withChannel(url, async (channel) => {
+        await drain(channel, name);
+        await channel.consume(name, () => undefined);
+
+        const summary = await apply(quorum(name));
+
+        expect(summary.kept).toEqual([
+          { queue: name, from: 'classic', to: 'quorum', messages: 0, consumers: 1 },
+        ]);
+      });
+      await withChannel(url, (channel) => channel.deleteQueue(name));
+    });
+
+    it('still fails naming the queue when its other arguments differ too', async () => {
+      const name = await classicQueue({ 'x-max-length': 5 });
+
+      await expect(apply(quorum(name))).rejects.toThrow(
+        new RegExp(`queue "${name}".*x-max-length`),
+      );
+      await withChannel(url, (channel) => channel.deleteQueue(name));
     });
   });
 

@@ -9,6 +9,14 @@ describe('defaultTopology', () => {
     });
   });
 
+  it('declares every queue a quorum queue', () => {
+    expect(defaultTopology.queues.map((q) => [q.name, q.arguments['x-queue-type']])).toEqual([
+      ['tasks', 'quorum'],
+      ['events.all', 'quorum'],
+      ['warren.dead-letter', 'quorum'],
+    ]);
+  });
+
   it('declares the durable topic exchange "events"', () => {
     expect(defaultTopology.exchanges.find((e) => e.name === 'events')).toMatchObject({
       type: 'topic',
