@@ -1,10 +1,9 @@
-import type { GetMessage } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConsumedMessage } from '../../src/consume/consumed-message.js';
 import { type Consumer, createConsumer } from '../../src/consume/create-consumer.js';
 import { DEAD_LETTER_REASON_HEADER } from '../../src/consume/dead-letter.js';
 import type { Topology } from '../../src/topology/topology.js';
-import { withChannel } from '../support/amqp.js';
+import { takeAll, withChannel } from '../support/amqp.js';
 import { eventually } from '../support/eventually.js';
 import { type OwnQueueOptions, ownQueues as ownQueuesOf } from '../support/own-queues.js';
 import { brokerUrls, credentials } from '../support/publishing.js';
@@ -58,16 +57,7 @@ async function publishRaw(
   });
 }
 
-async function takeAll(queue: string): Promise<GetMessage[]> {
-  return withChannel(b1(), async (channel) => {
-    const found: GetMessage[] = [];
-    for (;;) {
-      const message = await channel.get(queue, { noAck: true });
-      if (message === false) return found;
-      found.push(message);
-    }
-  });
-}
+const takeAllFromB1 = (queue: string) => withChannel(b1(), (channel) => takeAll(channel, queue));
 
 const depth = (queue: string) =>
   withChannel(b1(), async (channel) => (await channel.checkQueue(queue)).messageCount);
@@ -110,7 +100,7 @@ describe('a consumer meeting messages it cannot decode', () => {
     expect(received.find((m) => m.id === 'micro')).toMatchObject({ body: { ok: true } });
     expect(received.find((m) => m.id === 'micro')?.publishedAt).toBeUndefined();
     await eventually(async () => expect(await depth(dlq)).toBe(14));
-    const dead = await takeAll(dlq);
+    const dead = await takeAllFromB1(dlq);
     const reasons = new Map(
       dead.map((m) => [m.properties.messageId, m.properties.headers?.[DEAD_LETTER_REASON_HEADER]]),
     );
@@ -129,7 +119,7 @@ describe('a consumer meeting messages it cannot decode', () => {
     await consumerOf(topology, queue, async () => undefined);
 
     await eventually(async () => expect(await depth(dlq)).toBe(1));
-    const dead = await takeAll(dlq);
+    const dead = await takeAllFromB1(dlq);
     expect(dead[0]?.fields.routingKey).toBe('parked');
     expect(dead[0]?.properties.headers?.[DEAD_LETTER_REASON_HEADER]).toBe('body is not valid JSON');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
-import { drainIds, withChannel } from '../support/amqp.js';
+import { drainIds, takeAll, withChannel } from '../support/amqp.js';
 import { brokerUrls, publisherOver } from '../support/publishing.js';
 import { deadFleetRegistry } from '../support/registry.js';
 
@@ -43,13 +43,11 @@ describe('POST /v1/publish with real brokers', () => {
     const { results } = (await response.json()) as { results: { node: string }[] };
     const broker = brokerUrls().find(({ id }) => id === results[0]?.node);
 
-    const content = await withChannel(broker?.url ?? '', async (channel) => {
-      for (;;) {
-        const message = await channel.get('tasks', { noAck: true });
-        if (message === false) return undefined;
-        if (message.properties.messageId === 'as-sent-1') return message.content.toString();
-      }
-    });
+    const content = await withChannel(broker?.url ?? '', async (channel) =>
+      (await takeAll(channel, 'tasks'))
+        .find((message) => message.properties.messageId === 'as-sent-1')
+        ?.content.toString(),
+    );
 
     expect(response.status).toBe(200);
     expect(content).toBe(body);
