@@ -1,8 +1,13 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTlsBroker, type TlsBroker } from '../../../bench/support/tls-broker.js';
+import { renderDefinitionFiles } from '../../../infra/broker/definitions.js';
 import { DEFAULT_PROBE_OPTIONS, probeBroker } from '../../../src/prober/probe-broker.js';
-import { parseTopology } from '../../../src/topology/load-topology.js';
+import { defaultTopology, parseTopology } from '../../../src/topology/load-topology.js';
 import { PROBE_QUEUE } from '../../../src/topology/probe-queue.js';
+import { drain, withChannel } from '../../support/amqp.js';
+import { eventually } from '../../support/eventually.js';
 
 /**
  * A topology whose boot-time import fails part-way on a fresh volume: RabbitMQ
@@ -18,7 +23,7 @@ const incomplete = parseTopology({
 
 let broker: TlsBroker;
 beforeAll(async () => {
-  broker = await startTlsBroker({ topology: incomplete });
+  broker = await startTlsBroker({ topology: incomplete, plainAmqp: true });
 });
 afterAll(async () => {
   await broker?.stop();
@@ -50,5 +55,39 @@ describe('an EC2 broker whose boot-time definitions import fails part-way', () =
 
     expect(outcome).toMatchObject({ result: 'failed', stage: 'publish', severity: 'hard' });
     expect(outcome).toMatchObject({ reason: expect.stringContaining(PROBE_QUEUE) });
+  });
+
+  it('keeps a classic queue an older topology declared, with its messages, when the default topology (quorum queues) is imported over it', async () => {
+    const url = new URL(broker.amqpUrl ?? '');
+    url.username = broker.username;
+    url.password = broker.password;
+    await withChannel(url.href, async (channel) => {
+      await channel.assertQueue('tasks', {
+        durable: true,
+        arguments: { 'x-dead-letter-exchange': 'warren.dead-letter' },
+      });
+      channel.sendToQueue('tasks', Buffer.from('queued before the upgrade'), { persistent: true });
+      await channel.waitForConfirms();
+    });
+
+    // As a boot with new definitions does: the topology, then (only once it imported) the probe queue.
+    for (const file of renderDefinitionFiles(defaultTopology)) {
+      const path = join(broker.dir, file.name);
+      await writeFile(path, file.content);
+      await broker.rabbitmqctl(['import_definitions', path]);
+    }
+
+    const queues = () => lines(['list_queues', 'name', 'type', '--no-table-headers']);
+    await eventually(async () => expect(await queues()).toContain(`${PROBE_QUEUE}\tclassic`));
+    expect(await queues()).toEqual(
+      expect.arrayContaining([
+        'tasks\tclassic',
+        'events.all\tquorum',
+        'warren.dead-letter\tquorum',
+      ]),
+    );
+    await withChannel(url.href, async (channel) => {
+      expect(await drain(channel, 'tasks')).toEqual(['queued before the upgrade']);
+    });
   });
 });
