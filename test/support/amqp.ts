@@ -1,4 +1,5 @@
 import type { Channel, ChannelModel, ConfirmChannel, Message } from 'amqplib';
+import { consumeHeld } from '../../bench/support/drain-queue.js';
 import { connectAmqp } from '../../src/amqp/connect-amqp.js';
 
 /** Runs `use` with a fresh connection and confirm channel, and always closes both. */
@@ -16,34 +17,11 @@ export async function withChannel<T>(
   }
 }
 
-/**
- * Takes every message off `queue` until it is empty. A consumer, not `basic.get`:
- * a get from a quorum queue is a log entry of its own, a thousand times slower.
- */
+/** Takes every message off `queue` until it is empty, with a consumer (`consumeHeld`), then a last get. */
 export async function takeAll(channel: Channel, queue: string): Promise<Message[]> {
-  const { messageCount } = await channel.checkQueue(queue);
   const taken: Message[] = [];
-  if (messageCount > 0) {
-    // Done once the count at the start arrived, or nothing came for a second (another consumer took some).
-    let settle: () => void = () => undefined;
-    const settled = new Promise<void>((resolve) => {
-      settle = resolve;
-    });
-    let idle = setTimeout(settle, 1_000);
-    const { consumerTag } = await channel.consume(
-      queue,
-      (message) => {
-        clearTimeout(idle);
-        if (message) taken.push(message);
-        if (!message || taken.length >= messageCount) settle();
-        else idle = setTimeout(settle, 1_000);
-      },
-      { noAck: true },
-    );
-    await settled;
-    clearTimeout(idle);
-    await channel.cancel(consumerTag);
-  }
+  // Done once the count at the start arrived, or nothing came for a second (another consumer took some).
+  await consumeHeld(channel, queue, 1_000, (message) => taken.push(message));
   for (;;) {
     const message = await channel.get(queue, { noAck: true });
     if (message === false) return taken;
