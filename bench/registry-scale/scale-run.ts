@@ -131,7 +131,7 @@ export async function runScale(input: ScaleRunInput): Promise<ScaleRun> {
   }
   const registrationReportedUnits = reported(recorder.take());
 
-  // The simulated clock: what runLeasedRound and planRound see, moved one interval a round.
+  // The simulated clock: what runLeasedRound and each broker's plan (planNode) see, moved one interval a round.
   let nowMs = startMs + 1_000;
   const clock = () => new Date(nowMs);
   const rawRounds: { summary: RoundSummary; calls: RecordedCall[]; ms: number }[] = [];

@@ -31,7 +31,7 @@ export interface ProbeRoundOptions {
   readonly policy?: HealthPolicy;
   /** Each broker's probe starts after a random delay up to this, so probes do not arrive in lockstep. */
   readonly jitterMs?: number;
-  /** Start-to-start time between rounds; when given, refreshes are spread over the rounds (see planRound). */
+  /** Start-to-start time between rounds; when given, refreshes are spread over the rounds (see earlyRefreshes). */
   readonly intervalMs?: number;
   /** Probes in flight at once; default {@link DEFAULT_PROBE_CONCURRENCY}. `Infinity` probes all at once. */
   readonly probeConcurrency?: number;
