@@ -90,12 +90,13 @@ export function hasOutlierReport(node: BrokerNode): boolean {
 }
 
 /**
- * The order in which one message tries brokers. With a `key`, rendezvous
+ * The order in which a message tries brokers. With a `key`, rendezvous
  * hashing over the preferred brokers: a key stays on its broker while that
  * broker is healthy, and only the keys of a departed broker move. Without,
  * power of two choices on `cost` (in-flight work and latency), among the
  * container's subset when there is one, the other preferred brokers after it
- * in subset order. Fallback brokers follow.
+ * in subset order; the publisher draws it once for all of a request's
+ * unkeyed messages. Fallback brokers follow.
  */
 export function orderForMessage(
   candidates: CandidateSet,

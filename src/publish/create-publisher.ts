@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BrokerNode } from '../core/broker-node.js';
 import { DEFAULT_SUBSET_SIZE, withSubset } from '../core/broker-subset.js';
 import { type CandidateSet, orderForMessage, selectCandidates } from '../core/node-selection.js';
+import type { CopyOrder } from '../core/replica-placement.js';
 import { DEFAULT_REPLICAS, isReplicaCount, MAX_REPLICAS, MIN_REPLICAS } from '../core/replicas.js';
 import type { CachedFleetView, FleetView } from '../registry/cached-fleet-view.js';
 import type { HealthRegistry } from '../registry/health-registry.js';
@@ -92,12 +93,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const outliers = createOutlierDetector(policy);
   const inFlight = new Map<string, number>();
   /**
-   * Expected cost of one more message on `node`: queued work times its probed
-   * latency. Latencies under LATENCY_FLOOR_MS count as equal: one probe's
-   * sub-millisecond difference is noise, and must not starve a broker.
+   * Expected cost of `messages` more on `node`: its queued work with them,
+   * times its probed latency. Latencies under LATENCY_FLOOR_MS count as equal:
+   * one probe's sub-millisecond difference is noise, and must not starve a broker.
    */
-  const costWith = (planned: ReadonlyMap<string, number>) => (node: BrokerNode) =>
-    ((inFlight.get(node.id) ?? 0) + (planned.get(node.id) ?? 0) + 1) *
+  const costOf = (messages: number) => (node: BrokerNode) =>
+    ((inFlight.get(node.id) ?? 0) + messages) *
     Math.max(node.latencyMs ?? LATENCY_FLOOR_MS, LATENCY_FLOOR_MS);
 
   const candidatesFrom = (view: FleetView | undefined, copies: number): CandidateSet =>
@@ -213,25 +214,34 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const telemetry = publishOptions?.telemetry;
       telemetry?.routed({ view: view?.source ?? 'unavailable', panic: candidates.panic });
       const preferredCount = candidates.preferred.length;
-      // Copies placed earlier in this batch count as load, so one batch spreads too.
-      const planned = new Map<string, number>();
-      const cost = costWith(planned);
+      // The request's unkeyed messages share one order, chosen for all of them
+      // at once: each copy's share goes to its broker as one batch (one write,
+      // one confirm window), and moves on together if that broker fails.
+      // Concurrent requests spread by their load in flight (docs/internals.md).
+      const unkeyedCount = messages.filter((message) => message.key === undefined).length;
+      const cost = costOf(Math.max(1, unkeyedCount));
+      const unkeyed: CopyOrder = {
+        order: unkeyedCount > 0 ? orderForMessage(candidates, { cost, random }) : [],
+        preferredCount,
+      };
+      const nowMs = clock();
       const entries: MessageCopies[] = [];
       let pending: CopyAttempt[] = [];
-      const unkeyed = { cost, random };
       for (const message of messages) {
-        const order = orderForMessage(
-          candidates,
-          message.key === undefined ? unkeyed : { key: message.key, cost, random },
-        );
+        const copies: CopyOrder =
+          message.key === undefined
+            ? unkeyed
+            : {
+                order: orderForMessage(candidates, { key: message.key, cost, random }),
+                preferredCount,
+              };
         const { entry, attempts } = startCopies(
-          outgoing(message, clock(), replicas),
-          { order, preferredCount },
+          outgoing(message, nowMs, replicas),
+          copies,
           replicas,
         );
-        for (const { node } of attempts) planned.set(node.id, (planned.get(node.id) ?? 0) + 1);
         entries.push(entry);
-        pending.push(...attempts);
+        for (const attempt of attempts) pending.push(attempt);
       }
 
       while (pending.length > 0) {

@@ -19,7 +19,7 @@ describe('createPublisher', () => {
       fleet,
       pool,
       clock: () => now,
-      random: () => 0, // the pair is always b1 and b2: b1 wins on cost while nothing is placed yet
+      random: () => 0, // the pair is always b1 and b2, whose costs tie: b1 wins
     });
 
     const results = await publisher.publish(tasks, [
@@ -54,7 +54,7 @@ describe('createPublisher', () => {
     expect(sent[0]?.ids).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
   });
 
-  it('spreads an unkeyed batch over the brokers', async () => {
+  it("sends a request's unkeyed messages to one broker, as one batch", async () => {
     const { pool, sent } = scriptedPool(() => ({ ok: true }));
     const publisher = createPublisher({
       fleet: fixedFleet([healthy('b1'), healthy('b2'), healthy('b3')]),
@@ -63,14 +63,58 @@ describe('createPublisher', () => {
       clock: () => now,
     });
 
-    await publisher.publish(
+    const results = await publisher.publish(
       tasks,
-      Array.from({ length: 300 }, (_, i) => ({ body: i })),
+      Array.from({ length: 300 }, (_, i) => ({ id: `m${i}`, body: i })),
     );
 
-    const perNode = Object.fromEntries(sent.map((attempt) => [attempt.node, attempt.ids.length]));
-    expect(Object.keys(perNode).sort()).toEqual(['b1', 'b2', 'b3']);
-    for (const count of Object.values(perNode)) expect(count).toBeGreaterThan(60);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.ids).toEqual(Array.from({ length: 300 }, (_, i) => `m${i}`));
+    expect(new Set(results.map((result) => result.status === 'accepted' && result.node))).toEqual(
+      new Set([sent[0]?.node]),
+    );
+  });
+
+  it('spreads concurrent requests over the brokers by the messages they have in flight', async () => {
+    const { pool, sent } = scriptedPool(() => ({ ok: true }));
+    // No confirm until every request has chosen its broker: each sees the others' load.
+    const requestCount = 30;
+    let chosen = 0;
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const confirmAtOnce = pool.publish;
+    pool.publish = async (...args) => {
+      chosen += 1;
+      if (chosen === requestCount) release();
+      await held;
+      return confirmAtOnce(...args);
+    };
+    const publisher = createPublisher({
+      fleet: fixedFleet([healthy('b1'), healthy('b2'), healthy('b3')]),
+      pool,
+      probeIntervalMs: 15_000,
+      clock: () => now,
+    });
+
+    const requests = Array.from({ length: requestCount }, (_, r) =>
+      publisher.publish(
+        tasks,
+        Array.from({ length: 10 }, (_, i) => ({ id: `r${r}-m${i}`, body: i })),
+      ),
+    );
+    await Promise.all(requests);
+
+    expect(sent).toHaveLength(requestCount);
+    const perNode = new Map<string, number>();
+    for (const attempt of sent)
+      perNode.set(attempt.node, (perNode.get(attempt.node) ?? 0) + attempt.ids.length);
+    expect([...perNode.keys()].sort()).toEqual(['b1', 'b2', 'b3']);
+    // Power of two choices never adds to a broker busier than both others:
+    // the busiest ends at most one request ahead of the next.
+    const [busiest = 0, next = 0] = [...perNode.values()].sort((a, b) => b - a);
+    expect(busiest - next).toBeLessThanOrEqual(10);
   });
 
   it('fails every message, naming why, when every broker fails', async () => {
