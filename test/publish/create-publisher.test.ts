@@ -80,7 +80,7 @@ describe('createPublisher', () => {
     // No confirm until every request has chosen its broker: each sees the others' load.
     const requestCount = 30;
     let chosen = 0;
-    let release = () => undefined as void;
+    let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
