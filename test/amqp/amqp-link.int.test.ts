@@ -192,6 +192,50 @@ describe('the AMQP link against a real broker', () => {
     expect(calls.length).toBeLessThanOrEqual(2);
   });
 
+  it('keeps a batch behind the frames amqplib still holds for the channel, and each confirm with its publish', async () => {
+    const link = await linkTo(brokerUrl);
+    const queue = await ownQueue();
+    const first = toQueue(queue, { messageId: 'through-amqplib' });
+    const nowhere = `no-such-queue-${randomUUID().slice(0, 8)}`;
+
+    // amqplib queues its encoding of these on the channel's stream, for a later turn of the
+    // event loop; the batch, written in the same turn, must not reach the socket before them.
+    const viaAmqplib = link.publishConfirmed(
+      [first, toQueue(nowhere, { mandatory: true, messageId: 'returned' })],
+      5_000,
+    );
+    const batch = link.publishBatch(
+      {
+        exchange: '',
+        routingKey: queue,
+        messages: [jsonMessage('batch-0'), jsonMessage('batch-1')],
+      },
+      5_000,
+    );
+    // And a batch on its own, with nothing queued: straight to the socket, after all of it.
+    await batch;
+    const last = await link.publishBatch(
+      { exchange: '', routingKey: queue, messages: [jsonMessage('batch-2')] },
+      5_000,
+    );
+
+    expect(await viaAmqplib).toEqual([
+      { ok: true },
+      { ok: false, failure: { kind: 'unroutable' } },
+    ]);
+    expect(await batch).toEqual([{ ok: true }, { ok: true }]);
+    expect(last).toEqual([{ ok: true }]);
+    const ids = await withChannel(brokerUrl, async (channel) => {
+      const read: unknown[] = [];
+      for (let i = 0; i < 4; i++) {
+        const got = await channel.get(queue, { noAck: true });
+        read.push(got === false ? undefined : got.properties.messageId);
+      }
+      return read;
+    });
+    expect(ids).toEqual(['through-amqplib', 'batch-0', 'batch-1', 'batch-2']);
+  });
+
   it('delivers a batch as sent: bodies split over frames whole, headers, id, timestamp, persistent, JSON', async () => {
     const link = await linkTo(brokerUrl);
     const queue = await ownQueue();
