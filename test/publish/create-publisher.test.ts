@@ -75,6 +75,31 @@ describe('createPublisher', () => {
     );
   });
 
+  it("moves a request's messages a broker failed to the next broker together, as one batch", async () => {
+    const { pool, sent } = scriptedPool((target) => (target.id === 'b1' ? closed : { ok: true }));
+    const publisher = createPublisher({
+      fleet: fixedFleet([healthy('b1'), healthy('b2'), healthy('b3')]),
+      pool,
+      probeIntervalMs: 15_000,
+      clock: () => now,
+      random: () => 0, // the pair is b1 and b2, whose costs tie: b1 first
+    });
+    const ids = Array.from({ length: 50 }, (_, i) => `m${i}`);
+
+    const results = await publisher.publish(
+      tasks,
+      ids.map((id) => ({ id, body: id })),
+    );
+
+    expect(sent.map((attempt) => [attempt.node, attempt.ids])).toEqual([
+      ['b1', ids],
+      ['b2', ids],
+    ]);
+    expect(results.every((result) => result.status === 'accepted' && result.node === 'b2')).toBe(
+      true,
+    );
+  });
+
   it('spreads concurrent requests over the brokers by the messages they have in flight', async () => {
     const { pool, sent } = scriptedPool(() => ({ ok: true }));
     // No confirm until every request has chosen its broker: each sees the others' load.
