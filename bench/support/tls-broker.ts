@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as amqpConnect } from 'amqplib';
+import { withCredentials } from '../../src/core/amqp-endpoint.js';
 import {
   type BrokerExit,
   type BrokerProcess,
@@ -89,10 +90,7 @@ export async function startTlsBroker(options: TlsBrokerOptions = {}): Promise<Tl
       const { username, password } = await waitForNode(spec, broker, install, ctl);
       const amqpsUrl = `amqps://127.0.0.1:${amqpsPort}`;
       const caCertPem = await readFile(tls.caCertFile, 'utf8');
-      const withCredentials = new URL(amqpsUrl);
-      withCredentials.username = username;
-      withCredentials.password = password;
-      await waitForAmqps(spec, broker, withCredentials.href, caCertPem);
+      await waitForAmqps(spec, broker, withCredentials(amqpsUrl, username, password), caCertPem);
       return {
         amqpsUrl,
         amqpUrl: plainAmqpPort === undefined ? undefined : `amqp://127.0.0.1:${plainAmqpPort}`,

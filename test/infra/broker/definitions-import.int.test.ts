@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTlsBroker, type TlsBroker } from '../../../bench/support/tls-broker.js';
 import { renderDefinitionFiles } from '../../../infra/broker/definitions.js';
+import { withCredentials } from '../../../src/core/amqp-endpoint.js';
 import { DEFAULT_PROBE_OPTIONS, probeBroker } from '../../../src/prober/probe-broker.js';
 import { defaultTopology, parseTopology } from '../../../src/topology/load-topology.js';
 import { PROBE_QUEUE } from '../../../src/topology/probe-queue.js';
@@ -58,10 +59,8 @@ describe('an EC2 broker whose boot-time definitions import fails part-way', () =
   });
 
   it('keeps a classic queue an older topology declared, with its messages, when the default topology (quorum queues) is imported over it', async () => {
-    const url = new URL(broker.amqpUrl ?? '');
-    url.username = broker.username;
-    url.password = broker.password;
-    await withChannel(url.href, async (channel) => {
+    const url = withCredentials(broker.amqpUrl ?? '', broker.username, broker.password);
+    await withChannel(url, async (channel) => {
       await channel.assertQueue('tasks', {
         durable: true,
         arguments: { 'x-dead-letter-exchange': 'warren.dead-letter' },
@@ -86,7 +85,7 @@ describe('an EC2 broker whose boot-time definitions import fails part-way', () =
         'warren.dead-letter\tquorum',
       ]),
     );
-    await withChannel(url.href, async (channel) => {
+    await withChannel(url, async (channel) => {
       expect(await drain(channel, 'tasks')).toEqual(['queued before the upgrade']);
     });
   });

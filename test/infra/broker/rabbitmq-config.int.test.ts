@@ -11,6 +11,7 @@ import { tlsBrokerFiles } from '../../../bench/support/tls-broker-files.js';
 import { brokerFiles, SYNC_CREDENTIALS_COMMAND } from '../../../infra/broker/broker-files.js';
 import { renderDefinitionFiles } from '../../../infra/broker/definitions.js';
 import { renderRabbitmqConfig } from '../../../infra/broker/rabbitmq-config.js';
+import { withCredentials } from '../../../src/core/amqp-endpoint.js';
 import { brokerPaths } from '../../../src/fleet/broker-spec.js';
 import { locateRabbitMq } from '../../../src/fleet/rabbitmq-install.js';
 import { defaultTopology } from '../../../src/topology/load-topology.js';
@@ -26,12 +27,8 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-function amqpsUrl(username = broker.username, password = broker.password): string {
-  const url = new URL(broker.amqpsUrl);
-  url.username = username;
-  url.password = password;
-  return url.href;
-}
+const amqpsUrl = (username = broker.username, password = broker.password) =>
+  withCredentials(broker.amqpsUrl, username, password);
 
 /** GET on the management API over HTTPS, trusting only the test CA. */
 function management(
