@@ -34,6 +34,7 @@ import {
   type LatencyProbe,
   libraryVariant,
   rawVariant,
+  referenceProbe,
   type Variant,
 } from './publish-throughput/variants.js';
 import { hostApi, startApiChild } from './support/api-host.js';
@@ -96,7 +97,15 @@ async function main(): Promise<void> {
       if (PATH !== 'library') variants.push(httpVariant(http, replicas));
     }
     const probes: LatencyProbe[] = [...variants];
-    if (PATH !== 'library') probes.push(httpFloorProbe(http), bareHttpProbe(http, api.bareHttpUrl));
+    if (PATH !== 'library') {
+      probes.push(httpFloorProbe(http), bareHttpProbe(http, api.bareHttpUrl));
+      const references = api.referenceUrls;
+      if (references)
+        probes.push(
+          referenceProbe(http, 'reference node:http', references.node),
+          referenceProbe(http, 'reference Hono', references.hono),
+        );
+    }
 
     // Warm-up: connections opened, code compiled, registry cached; not counted.
     console.error('warming up...');
@@ -175,5 +184,5 @@ async function main(): Promise<void> {
 }
 
 if (values['fleet-host']) await hostFleet(values['fleet-host']);
-else if (values['api-host']) await hostApi(values['api-host']);
+else if (values['api-host']) await hostApi(values['api-host'], { references: true });
 else await main();

@@ -159,6 +159,14 @@ export function printPublishReport(figures: PublishFigures): void {
       `${http.name.padEnd(20)} p50 <= bare node:http p50 + raw p50 + 0.2 ms = ${budget.toFixed(3)} ms: ` +
         `${p50(http).toFixed(3)} ms ${verdict(p50(http) <= budget)}`,
     );
+    // Not goals: where the floor of an HTTP publish lies here (reference-publishers.ts).
+    const signed = (ms: number) => `${ms >= 0 ? '+' : ''}${ms.toFixed(3)}`;
+    for (const reference of probes.filter((p) => p.name.startsWith('reference '))) {
+      console.log(
+        `${reference.name.padEnd(20)} p50 ${p50(reference).toFixed(3)} ms, ${signed(p50(reference) - budget)} ms ` +
+          `against that budget; ${http.name} ${signed(p50(http) - p50(reference))} ms over it`,
+      );
+    }
   }
   const fairRuns = runs.get(fair) ?? [];
   const publishVariant = variants.find((v) => v.name === 'warren publish()');

@@ -117,15 +117,34 @@ export function httpFloorProbe(client: HttpPublishClient): LatencyProbe {
 
 /** The same single-message request to a node:http server that reads it and answers at once: HTTP's own round trip. */
 export function bareHttpProbe(client: HttpPublishClient, bareUrl: string): LatencyProbe {
+  return postProbe(client, 'bare node:http', bareUrl);
+}
+
+/**
+ * The same single-message request to a reference publisher (bench/support/reference-publishers.ts):
+ * not a goal, the floor an HTTP publish can reach here, on node:http alone or through Hono.
+ */
+export function referenceProbe(
+  client: HttpPublishClient,
+  name: 'reference node:http' | 'reference Hono',
+  baseUrl: string,
+): LatencyProbe {
+  return postProbe(client, name, `${baseUrl}/v1/publish`);
+}
+
+/** POSTs `{ queue, messages: [{ id, body }] }` to `url`; the broker is the one its result names, if any. */
+function postProbe(client: HttpPublishClient, name: string, url: string): LatencyProbe {
   return {
-    name: 'bare node:http',
+    name,
     async single(tag, seq) {
       const json = JSON.stringify({
         queue: QUEUE,
         messages: [{ id: `${tag}-${seq}`, body: BODY }],
       });
-      const { status } = await client.post(bareUrl, json);
-      return status === 200 ? 'none' : `status ${status}`;
+      const { status, text } = await client.post(url, json);
+      if (status !== 200) return `status ${status}`;
+      const { results } = JSON.parse(text) as { results: MessageResult[] };
+      return results.length > 0 ? nodeOf(results[0]) : 'none';
     },
   };
 }

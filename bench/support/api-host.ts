@@ -4,7 +4,8 @@
  * served by `serveApp`, with no prober or registry server beside it (the
  * fleet's own API shares its process with both, whose background work, about
  * 180 ms of CPU a second here, would count as the API's). A bare node:http
- * server in the same process gives HTTP's own round trip.
+ * server in the same process gives HTTP's own round trip; on request, two
+ * reference publishers there the least an HTTP publish can cost (reference-publishers.ts).
  */
 import { createDynamoDbClients } from '../../src/dynamodb/dynamodb-client.js';
 import type { FleetDescription } from '../../src/fleet/fleet-state.js';
@@ -15,11 +16,14 @@ import { DynamoDbHealthRegistry } from '../../src/registry/dynamodb-health-regis
 import { createPublishService } from '../../src/service/create-publish-service.js';
 import { startBareHttpServer } from './bare-http-server.js';
 import { forkHost, serveHost } from './forked-host.js';
+import { startReferencePublishers } from './reference-publishers.js';
 
 export interface ApiAddresses {
   readonly apiUrl: string;
   /** A node:http server in the API's process that answers without work (bare-http-server.ts). */
   readonly bareHttpUrl: string;
+  /** With `references`: the reference publishers' base URLs, on node:http alone and as a Hono route. */
+  readonly referenceUrls?: { readonly node: string; readonly hono: string };
 }
 
 export interface ApiHandle extends ApiAddresses {
@@ -28,8 +32,11 @@ export interface ApiHandle extends ApiAddresses {
   stop(): Promise<void>;
 }
 
-/** In the forked child: serves the API over the fleet described by `fleetJson`. */
-export async function hostApi(fleetJson: string): Promise<void> {
+/** In the forked child: serves the API over the fleet described by `fleetJson`, and the reference publishers with `references`. */
+export async function hostApi(
+  fleetJson: string,
+  options: { readonly references?: boolean } = {},
+): Promise<void> {
   await serveHost<ApiAddresses>(async () => {
     const fleet = JSON.parse(fleetJson) as FleetDescription;
     const clients = createDynamoDbClients({ endpoint: fleet.registry.endpoint });
@@ -43,10 +50,17 @@ export async function hostApi(fleetJson: string): Promise<void> {
     );
     const api = await serveApp(createApp(service), { port: 0, hostname: '127.0.0.1' });
     const bare = await startBareHttpServer();
+    const references = options.references ? await startReferencePublishers(fleet) : undefined;
     return {
-      ready: { apiUrl: api.url, bareHttpUrl: bare.url },
+      ready: {
+        apiUrl: api.url,
+        bareHttpUrl: bare.url,
+        ...(references && {
+          referenceUrls: { node: references.nodeUrl, hono: references.honoUrl },
+        }),
+      },
       async stop() {
-        await Promise.all([api.close(), bare.close()]);
+        await Promise.all([api.close(), bare.close(), references?.close()]);
         await service.close();
         clients.client.destroy();
       },
