@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/publish-throughput.ts [--path library|http|both] [--reps 7]
  *     [--messages 20000] [--batch 100] [--in-flight 4] [--latency-samples 1000]
- *     [--fleet child|in-process] [--replicas 1,2]
+ *     [--fleet child|in-process] [--replicas 1,2] [--references]
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import {
   LATENCY_SAMPLES,
   MESSAGES,
   PATH,
+  REFERENCES,
   REPLICAS,
   REPS,
   values,
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
     if (PATH !== 'library') {
       probes.push(httpFloorProbe(http), bareHttpProbe(http, api.bareHttpUrl));
       const references = api.referenceUrls;
-      if (references)
+      if (REFERENCES && references)
         probes.push(
           referenceProbe(http, 'reference node:http', references.node),
           referenceProbe(http, 'reference Hono', references.hono),

@@ -14,6 +14,7 @@ export const { values } = parseArgs({
     'latency-samples': { type: 'string' },
     fleet: { type: 'string' },
     replicas: { type: 'string' },
+    references: { type: 'boolean' },
     'fleet-host': { type: 'string' }, // internal: this file, forked, runs the fleet
     'api-host': { type: 'string' }, // internal: this file, forked, runs the HTTP API
   },
@@ -32,6 +33,12 @@ export const MESSAGES = integer('messages', 20_000, 100, 200_000);
 export const BATCH = integer('batch', 100, 1, 500);
 export const IN_FLIGHT = integer('in-flight', 4, 1, 32);
 export const LATENCY_SAMPLES = integer('latency-samples', 1_000, 10, 20_000);
+/**
+ * Adds the reference publishers (bench/support/reference-publishers.ts) to the
+ * latency probes. Off by default: every probe more leaves the API idle longer
+ * between its own requests, which the goals' figures should not depend on.
+ */
+export const REFERENCES = values.references === true;
 /** The replicas warren's variants publish with, each a variant of its own: `--replicas 1,2`. */
 export const REPLICAS = (values.replicas ?? '1,2').split(',').map((part) => {
   const replicas = Number(part);
