@@ -33,6 +33,12 @@ const zodAccepts = (request: unknown) => {
 };
 
 describe('OpenAPI document', () => {
+  it("states the package's version, so a release cannot leave it behind", async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+
+    expect(document.info.version).toBe(pkg.version);
+  });
+
   it('is a valid OpenAPI 3.1 document', async () => {
     const result = await new Validator().validate(structuredClone(document));
 
