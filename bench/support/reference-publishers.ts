@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FleetDescription } from '../../src/fleet/fleet-state.js';
 import { serveApp } from '../../src/http/serve-app.js';
 import { openRawBrokers, type RawBroker } from './raw-brokers.js';
@@ -27,7 +28,7 @@ export interface ReferencePublishers {
 }
 
 interface Answer {
-  readonly status: number;
+  readonly status: ContentfulStatusCode;
   readonly body: unknown;
 }
 
@@ -83,14 +84,15 @@ export async function startReferencePublishers(
           'content-length': Buffer.byteLength(json),
         });
         response.end(json);
-      });
+      })
+      .catch(() => response.destroy());
   });
   await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
 
   const app = new Hono<{ Bindings: { incoming: IncomingMessage } }>();
   app.post('/v1/publish', async (c) => {
     const { status, body } = await publish(await readBody(c.env.incoming));
-    return c.json(body, status as 200);
+    return c.json(body, status);
   });
   const hono = await serveApp(app, { port: 0, hostname: '127.0.0.1' });
 
