@@ -26,6 +26,7 @@ import { forkHost, serveHost } from './support/forked-host.js';
 import { createHttpPublishClient } from './support/http-publish-client.js';
 import { integerFlag } from './support/integer-flag.js';
 import { median } from './support/measure.js';
+import { readBody } from './support/read-body.js';
 import { rotated } from './support/samples.js';
 
 const { values } = parseArgs({
@@ -53,15 +54,6 @@ const ANSWER = JSON.stringify({
     nodes: ['b1'],
   })),
 });
-
-function readBody(incoming: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => resolve(Buffer.concat(chunks)));
-    incoming.on('error', reject);
-  });
-}
 
 function honoApp(): Hono {
   const app = new Hono();

@@ -4,8 +4,8 @@
  * served by `serveApp`, with no prober or registry server beside it (the
  * fleet's own API shares its process with both, whose background work, about
  * 180 ms of CPU a second here, would count as the API's). A bare node:http
- * server in the same process gives HTTP's own round trip; on request, two
- * reference publishers there the least an HTTP publish can cost (reference-publishers.ts).
+ * server in the same process gives HTTP's own round trip and, when asked for,
+ * two reference publishers the least an HTTP publish costs (reference-publishers.ts).
  */
 import { createDynamoDbClients } from '../../src/dynamodb/dynamodb-client.js';
 import type { FleetDescription } from '../../src/fleet/fleet-state.js';

@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FleetDescription } from '../../src/fleet/fleet-state.js';
 import { serveApp } from '../../src/http/serve-app.js';
 import { openRawBrokers, type RawBroker } from './raw-brokers.js';
+import { readBody } from './read-body.js';
 
 /**
  * Two floors for a single-message HTTP publish on this machine, served from
@@ -105,13 +106,4 @@ export async function startReferencePublishers(
       await Promise.all(brokers.map((broker) => broker.connection.close().catch(() => undefined)));
     },
   };
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }
