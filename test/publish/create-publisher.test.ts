@@ -142,6 +142,39 @@ describe('createPublisher', () => {
     expect(busiest - next).toBeLessThanOrEqual(10);
   });
 
+  it("spreads a sequential caller's requests over brokers whose probed latencies differ by noise", async () => {
+    // Every Lambda container calls one request at a time and reads the same
+    // probe samples: a strict order by latency would send them all away from
+    // whichever broker happened to probe slowest.
+    const { pool, sent } = scriptedPool(() => ({ ok: true }));
+    const publisher = createPublisher({
+      fleet: fixedFleet([healthy('b1', 6), healthy('b2', 7), healthy('b3', 9)]),
+      pool,
+      probeIntervalMs: 15_000,
+      clock: () => now,
+    });
+
+    for (let r = 0; r < 600; r++) await publisher.publish(tasks, [{ id: `r${r}`, body: r }]);
+
+    const perNode = new Map<string, number>();
+    for (const attempt of sent) perNode.set(attempt.node, (perNode.get(attempt.node) ?? 0) + 1);
+    for (const node of ['b1', 'b2', 'b3']) expect(perNode.get(node) ?? 0).toBeGreaterThan(150);
+  });
+
+  it('sends a sequential caller away from a broker probed at over twice the latency of the rest', async () => {
+    const { pool, sent } = scriptedPool(() => ({ ok: true }));
+    const publisher = createPublisher({
+      fleet: fixedFleet([healthy('b1', 6), healthy('b2', 7), healthy('b3', 20)]),
+      pool,
+      probeIntervalMs: 15_000,
+      clock: () => now,
+    });
+
+    for (let r = 0; r < 300; r++) await publisher.publish(tasks, [{ id: `r${r}`, body: r }]);
+
+    expect(sent.filter((attempt) => attempt.node === 'b3')).toEqual([]);
+  });
+
   it('fails every message, naming why, when every broker fails', async () => {
     const { pool } = scriptedPool(() => noConfirm(1_000));
     const publisher = createPublisher({
