@@ -41,7 +41,8 @@ export function publishRequestJsonSchema(): JsonSchema {
     ...json,
     description:
       'Give exactly one of `queue` or `exchange` (`routingKey` only with `exchange`). Header names ' +
-      'match `^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`, at most 64, none reserved (x-death, CC, BCC, x-warren-*); ' +
+      'match `^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`, at most 64, none reserved (x-death, CC, BCC, x-warren-*), ' +
+      'at most 65 536 bytes of names and values in all (413 `message_too_large` over it); ' +
       'message ids are unique within a request.',
     oneOf: [{ required: ['queue'] }, { required: ['exchange'] }],
   };

@@ -25,6 +25,15 @@ const MAX_LISTED_ISSUES = 5;
 export const MAX_BODY_DEPTH = 4_096;
 
 /**
+ * The most a message's headers may take (names and values, UTF-8). They travel
+ * with its other properties in one AMQP content-header frame, which a broker
+ * caps at its frame size (131 072 bytes, RabbitMQ's default): a message over
+ * it could not be sent to any broker, and would fail as though every broker
+ * had, blamed on each of them.
+ */
+export const MAX_HEADER_BYTES = 65_536;
+
+/**
  * Validates a publish request (the HTTP body or a direct-invoke payload).
  * Limits are checked first, so an oversized batch is refused before its
  * messages are looked at. `routingKey` defaults to `''` with an exchange.
@@ -52,11 +61,18 @@ export function parsePublishRequest(json: unknown, limits: PublishLimits): Publi
   rejectDuplicateIds(request.messages);
   const messages: PublishMessage[] = request.messages.map((message, index) => {
     const bodyBytes = bodyBytesOf(message.body, index);
-    const bytes = messageBytes(bodyBytes, message);
+    const headers = headerBytes(message);
+    const bytes = bodyBytes.length + headers;
     if (bytes > limits.maxMessageBytes) {
       throw new PublishRequestError(
         'message_too_large',
         `messages[${index}] is ${bytes} bytes (body as JSON plus headers); at most ${limits.maxMessageBytes}`,
+      );
+    }
+    if (headers > MAX_HEADER_BYTES) {
+      throw new PublishRequestError(
+        'message_too_large',
+        `messages[${index}].headers take ${headers} bytes; at most ${MAX_HEADER_BYTES} (they travel in one AMQP frame)`,
       );
     }
     return withBodyBytes(message, bodyBytes);
@@ -154,9 +170,9 @@ function withBodyBytes(message: ValidMessage, bodyBytes: Buffer): PublishMessage
   return withBytes;
 }
 
-/** UTF-8 bytes of the body as JSON plus every header name and value. */
-function messageBytes(bodyBytes: Buffer, message: ValidMessage): number {
-  let bytes = bodyBytes.length;
+/** UTF-8 bytes of every header name and value. */
+function headerBytes(message: ValidMessage): number {
+  let bytes = 0;
   if (message.headers === undefined) return bytes;
   for (const [name, value] of Object.entries(message.headers))
     bytes += byteLength(name) + byteLength(value);

@@ -75,6 +75,25 @@ describe('POST /v1/publish', () => {
       'message_too_large',
     ],
     [
+      'a message whose headers are over what one AMQP frame carries',
+      {
+        headers: { 'content-type': json },
+        body: JSON.stringify({
+          queue: 'tasks',
+          messages: [
+            {
+              body: 1,
+              headers: Object.fromEntries(
+                Array.from({ length: 40 }, (_, i) => [`h${i}`, 'v'.repeat(4096)]),
+              ),
+            },
+          ],
+        }),
+      },
+      413,
+      'message_too_large',
+    ],
+    [
       'a body over 5 MiB',
       { headers: { 'content-type': json }, body: paddedTo(5 * MIB + 1) },
       413,

@@ -55,6 +55,20 @@ describe('parsePublishRequest', () => {
       /messages\[0\]/,
     ],
     [
+      'headers over what one AMQP frame carries, under the message limit',
+      toTasks([
+        {
+          body: 'x',
+          headers: Object.fromEntries(
+            Array.from({ length: 40 }, (_, i) => [`h${i}`, 'v'.repeat(4096)]),
+          ),
+        },
+      ]),
+      DEFAULT_PUBLISH_LIMITS,
+      'message_too_large',
+      /^messages\[0\]\.headers take 163950 bytes; at most 65536/,
+    ],
+    [
       'the third message over a configured limit',
       toTasks([{ body: 1 }, { body: 2 }, { body: 'x'.repeat(2 * KIB) }]),
       { ...DEFAULT_PUBLISH_LIMITS, maxMessageBytes: KIB },
