@@ -61,18 +61,18 @@ export function parsePublishRequest(json: unknown, limits: PublishLimits): Publi
   rejectDuplicateIds(request.messages);
   const messages: PublishMessage[] = request.messages.map((message, index) => {
     const bodyBytes = bodyBytesOf(message.body, index);
-    const headers = headerBytes(message);
-    const bytes = bodyBytes.length + headers;
+    const headerSize = headerBytes(message);
+    const bytes = bodyBytes.length + headerSize;
     if (bytes > limits.maxMessageBytes) {
       throw new PublishRequestError(
         'message_too_large',
         `messages[${index}] is ${bytes} bytes (body as JSON plus headers); at most ${limits.maxMessageBytes}`,
       );
     }
-    if (headers > MAX_HEADER_BYTES) {
+    if (headerSize > MAX_HEADER_BYTES) {
       throw new PublishRequestError(
         'message_too_large',
-        `messages[${index}].headers take ${headers} bytes; at most ${MAX_HEADER_BYTES} (they travel in one AMQP frame)`,
+        `messages[${index}].headers take ${headerSize} bytes; at most ${MAX_HEADER_BYTES} (they travel in one AMQP frame)`,
       );
     }
     return withBodyBytes(message, bodyBytes);
