@@ -65,6 +65,7 @@ export function channelWire(model: ChannelModel, channel: ConfirmChannel): Chann
     !Array.isArray(connection.channels) ||
     typeof connection.channels[number]?.buffer?.write !== 'function' ||
     typeof connection.channels[number]?.buffer?.readableLength !== 'number' ||
+    typeof connection.channels[number]?.buffer?.writableLength !== 'number' ||
     typeof connection.sendBytes !== 'function' ||
     typeof plainPublish !== 'function' ||
     plainPublish === channel.publish
