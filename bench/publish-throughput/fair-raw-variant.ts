@@ -8,33 +8,14 @@
  */
 import type { MessageResult } from '../../src/publish/publisher.js';
 import { BENCH_BODY as BODY } from '../support/payload.js';
-import type { RawBroker } from '../support/raw-brokers.js';
+import { publishJson, type RawBroker } from '../support/raw-brokers.js';
 import { tally } from './broker-counts.js';
 import { BATCH, QUEUE } from './settings.js';
 import type { Variant } from './variants.js';
 
 /** Message i goes to broker i mod 3, as the plain raw variant does. */
 export function fairRawVariant(brokers: readonly RawBroker[]): Variant {
-  const send = (broker: RawBroker, id: string): Promise<MessageResult> =>
-    new Promise((resolve) => {
-      broker.channel.sendToQueue(
-        QUEUE,
-        Buffer.from(JSON.stringify(BODY)),
-        {
-          messageId: id,
-          contentType: 'application/json',
-          timestamp: Math.floor(Date.now() / 1000),
-          persistent: true,
-          mandatory: true,
-        },
-        (error) =>
-          resolve(
-            error
-              ? { id, status: 'failed', code: 'brokers_failed', error: 'nacked' }
-              : { id, status: 'accepted', node: broker.id, nodes: [broker.id] },
-          ),
-      );
-    });
+  const send = (broker: RawBroker, id: string) => publishJson(broker, QUEUE, id, BODY);
   const brokerOf = (i: number) => brokers[i % brokers.length] as RawBroker;
   return {
     name: 'raw amqplib (fair)',

@@ -1,6 +1,7 @@
 /** Raw amqplib connections to every broker of a fleet, for loading, purging and counting queues outside warren. */
 import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import type { FleetDescription } from '../../src/fleet/fleet-state.js';
+import type { MessageResult } from '../../src/publish/publisher.js';
 
 export interface RawBroker {
   readonly id: string;
@@ -36,4 +37,38 @@ export async function purgeAll(brokers: readonly RawBroker[], queue: string): Pr
 /** Messages ready in `queue` on each broker. */
 export async function depthsOf(brokers: readonly RawBroker[], queue: string): Promise<number[]> {
   return Promise.all(brokers.map(async (b) => (await b.channel.checkQueue(queue)).messageCount));
+}
+
+/**
+ * Publishes `body` as JSON to `queue` the way any correct publisher must: the
+ * body serialised, with a messageId, content type, timestamp, persistent and
+ * mandatory, its own confirm callback settling the message's result.
+ *
+ * @example const result = await publishJson(brokers[0], 'tasks', 'm-1', { job: 1 });
+ */
+export function publishJson(
+  broker: RawBroker,
+  queue: string,
+  id: string,
+  body: unknown,
+): Promise<MessageResult> {
+  return new Promise((resolve) => {
+    broker.channel.sendToQueue(
+      queue,
+      Buffer.from(JSON.stringify(body)),
+      {
+        messageId: id,
+        contentType: 'application/json',
+        timestamp: Math.floor(Date.now() / 1000),
+        persistent: true,
+        mandatory: true,
+      },
+      (error) =>
+        resolve(
+          error
+            ? { id, status: 'failed', code: 'brokers_failed', error: 'nacked' }
+            : { id, status: 'accepted', node: broker.id, nodes: [broker.id] },
+        ),
+    );
+  });
 }

@@ -4,16 +4,17 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FleetDescription } from '../../src/fleet/fleet-state.js';
 import { serveApp } from '../../src/http/serve-app.js';
-import { openRawBrokers, type RawBroker } from './raw-brokers.js';
+import { openRawBrokers, publishJson, type RawBroker } from './raw-brokers.js';
 import { readBody } from './read-body.js';
 
 /**
  * Two floors for a single-message HTTP publish on this machine, served from
  * the API's own process beside the bare node:http server: the least any HTTP
  * publisher must do, written plainly. Each reads the body, `JSON.parse`s it,
- * publishes every message persistent and mandatory with its id, content type
- * and timestamp on an amqplib confirm channel (the brokers in turn), and
- * answers a result per message once the confirms are in: once on node:http
+ * publishes every message as the fair baseline does (`publishJson`: persistent
+ * and mandatory, with its id, content type and timestamp, on an amqplib
+ * confirm channel; the brokers in turn), and answers a result per message
+ * once the confirms are in: once on node:http
  * alone, once as a Hono route on @hono/node-server (warren's router and
  * adapter). They check nothing but the request's shape and never fail over:
  * a baseline, not a publisher. Set against warren's HTTP p50, they show how
@@ -50,27 +51,8 @@ export async function startReferencePublishers(
     if (typeof queue !== 'string' || !Array.isArray(messages))
       return Promise.resolve({ status: 400, body: { error: 'bad request' } });
     const broker = brokers[turn++ % brokers.length] as RawBroker;
-    const results = messages.map(
-      (message) =>
-        new Promise((resolve) =>
-          broker.channel.sendToQueue(
-            queue,
-            Buffer.from(JSON.stringify(message.body)),
-            {
-              persistent: true,
-              mandatory: true,
-              messageId: message.id,
-              contentType: 'application/json',
-              timestamp: Date.now(),
-            },
-            (error) =>
-              resolve(
-                error
-                  ? { id: message.id, status: 'failed', code: 'nacked', error: 'nacked' }
-                  : { id: message.id, status: 'accepted', node: broker.id, nodes: [broker.id] },
-              ),
-          ),
-        ),
+    const results = messages.map((message) =>
+      publishJson(broker, queue, message.id ?? '', message.body),
     );
     return Promise.all(results).then((all) => ({ status: 200, body: { results: all } }));
   };
