@@ -5,8 +5,9 @@ import { type CandidateSet, orderForMessage, selectCandidates } from '../core/no
 import type { CopyOrder } from '../core/replica-placement.js';
 import { DEFAULT_REPLICAS, isReplicaCount, MAX_REPLICAS, MIN_REPLICAS } from '../core/replicas.js';
 import type { CachedFleetView, FleetView } from '../registry/cached-fleet-view.js';
-import type { FleetSnapshot, HealthRegistry } from '../registry/health-registry.js';
+import type { HealthRegistry } from '../registry/health-registry.js';
 import { blameOf, describeFailure } from './attempt-failure.js';
+import { createBrokerCost } from './broker-cost.js';
 import type { AttemptFailure, AttemptOutcome, BrokerPool } from './broker-pool.js';
 import { createBrokerRanking } from './broker-ranking.js';
 import {
@@ -49,18 +50,6 @@ export const DEFAULT_PUBLISHER_POLICY: PublisherPolicy = {
   subsetSize: DEFAULT_SUBSET_SIZE,
 };
 
-/** Probed latencies under this count as equal: one probe's sub-millisecond difference is noise. */
-const LATENCY_FLOOR_MS = 5;
-/**
- * And so do latencies up to this many times the fleet's median: each broker's
- * latency is one probe's sample, and every sequential caller (a Lambda
- * container serves one request at a time) ranks the brokers by the same
- * samples, so ranking them strictly would send all of those callers to
- * whichever broker probed fastest and none to the slowest of a pair. Only a
- * broker clearly slower than the rest takes less.
- */
-const LATENCY_TOLERANCE = 2;
-
 export interface PublisherOptions {
   readonly fleet: CachedFleetView;
   readonly pool: BrokerPool;
@@ -102,24 +91,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const random = options.random ?? Math.random;
   const outliers = createOutlierDetector(policy);
   const inFlight = new Map<string, number>();
-  /**
-   * Expected cost of `messages` more on `node`: its queued work with them,
-   * times its probed latency, latencies under `floorMs` counting as equal.
-   */
-  const costOf = (messages: number, floorMs: number) => (node: BrokerNode) =>
-    ((inFlight.get(node.id) ?? 0) + messages) * Math.max(node.latencyMs ?? floorMs, floorMs);
-
-  // Once per snapshot: a view is read on every publish, and refreshed once a cache TTL.
-  const latencyFloors = new WeakMap<FleetSnapshot, number>();
-  const latencyFloorOf = (view: FleetView | undefined): number => {
-    if (view === undefined) return LATENCY_FLOOR_MS;
-    let floor = latencyFloors.get(view.snapshot);
-    if (floor === undefined) {
-      floor = Math.max(LATENCY_FLOOR_MS, LATENCY_TOLERANCE * medianLatencyMs(view.snapshot.nodes));
-      latencyFloors.set(view.snapshot, floor);
-    }
-    return floor;
-  };
+  const costOf = createBrokerCost(inFlight);
 
   const candidatesFrom = (view: FleetView | undefined, copies: number): CandidateSet =>
     view
@@ -239,7 +211,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       // one confirm window), and moves on together if that broker fails.
       // Concurrent requests spread by their load in flight (docs/internals.md).
       const unkeyedCount = messages.filter((message) => message.key === undefined).length;
-      const cost = costOf(Math.max(1, unkeyedCount), latencyFloorOf(view));
+      const cost = costOf(view, Math.max(1, unkeyedCount));
       const unkeyed: CopyOrder = {
         order: unkeyedCount > 0 ? orderForMessage(candidates, { cost, random }) : [],
         preferredCount,
@@ -294,16 +266,6 @@ export function createPublisher(options: PublisherOptions): Publisher {
       return results;
     },
   };
-}
-
-/** The median probed latency of the healthy brokers; 0 when none has one. */
-function medianLatencyMs(nodes: readonly BrokerNode[]): number {
-  const latencies: number[] = [];
-  for (const node of nodes)
-    if (node.health.state === 'healthy' && node.latencyMs !== undefined)
-      latencies.push(node.latencyMs);
-  latencies.sort((a, b) => a - b);
-  return latencies[Math.floor(latencies.length / 2)] ?? 0;
 }
 
 function checkReplicas(replicas: number): number {
